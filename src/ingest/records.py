@@ -1,0 +1,55 @@
+"""The small typed record that flows through every pipeline step.
+
+A `Document` starts life as a discovered source (path plus record index), gains text and metadata step by
+step, and ends either kept or rejected. Rejection is a field, not an exception: a rejected document keeps
+flowing (untouched by later steps) so the writer can put it in `rejected/` with its reason, and nothing
+vanishes silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One line the cleaner took out of the body, and the name of the rule that took it."""
+
+    text: str
+    rule: str
+
+
+@dataclass(slots=True)
+class Document:
+    source_path: str
+    source_record: int = 0
+    content_type: str | None = None
+    encoding: str | None = None
+    raw_text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site: str | None = None
+    text: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+    language: str | None = None
+    language_score: float | None = None
+    n_words: int | None = None
+    content_hash: str | None = None
+    doc_id: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.reason is not None
+
+    def reject(self, reason: str, detail: str = "") -> Document:
+        """Mark as rejected; the first reason wins, so a later step never hides the original cause."""
+        if self.reason is None:
+            self.reason = reason
+            self.detail = detail
+        return self
