@@ -1,0 +1,155 @@
+"""Turn a page's text into paragraphs the cleaner can judge one by one.
+
+Converters leave three kinds of layout the rules should not have to know about: markdown syntax (html2text's
+`## heading`, `**bold**`, `[text](url)`, `1\\.`), indentation (inscriptis nests lists by spaces), and hard
+wrapping (html2text's default and e-mail dumps break lines at 72 to 80 columns, so one paragraph arrives as
+several lines that look like short fragments). This module undoes all three and keeps, for each paragraph, the
+facts that layout carried (was it a list item, a heading, the first line after a blank line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—]|\d{1,3}[.)](?=\s))\s+")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_BARE_MARKUP = re.compile(r"^[\s*_#>|=\-`~]*$")
+
+
+@dataclass(slots=True)
+class Para:
+    """One paragraph: its output text plus the layout facts the converter left around it."""
+
+    text: str
+    index: int
+    is_list: bool = False
+    is_heading: bool = False
+    block: int = 0
+    block_start: bool = False
+    raw_lines: int = 1
+
+
+def strip_markdown(line: str) -> tuple[str, bool, bool]:
+    """Remove markdown syntax a converter added; return the text and whether it was a list item / heading.
+
+    Only syntax is removed, never words: link and image targets are URLs, not article text, and `__` or `\\.`
+    would otherwise leak into word counts and shingles.
+    """
+    is_heading = False
+    is_list = False
+    if line.startswith("#"):
+        stripped = _HEADING_MARK.sub("", line)
+        is_heading = stripped != line
+        line = stripped.rstrip("# ").strip() if is_heading else line
+    mark = _LIST_MARK.match(line)
+    if mark:
+        is_list = True
+        line = line[mark.end() :]
+        if line.startswith(("* ", "+ ", "- ")):
+            line = line[2:]
+    if "](" in line:
+        line = _MD_IMAGE.sub(r"\1", line)
+        line = _MD_LINK.sub(r"\1", line)
+    if "*" in line or "_" in line:
+        line = _MD_EMPHASIS.sub("", line)
+    if "\\" in line:
+        line = _MD_ESCAPE.sub(r"\1", line)
+    if _BARE_MARKUP.match(line):
+        line = ""
+    return line.strip(), is_list, is_heading
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapping converter broke lines at, or None when the text is not hard-wrapped.
+
+    Hard-wrapped text has no long lines and many lines ending just short of one width; unwrapped text has
+    paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out.
+    """
+    lengths = [len(line) for line in lines if line]
+    if len(lengths) < 6:
+        return None
+    ordered = sorted(lengths)
+    width = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
+    if not 40 <= width <= 100 or ordered[-1] > width + 25:
+        return None
+    near = sum(1 for n in lengths if width - 18 <= n <= width)
+    long_enough = sum(1 for n in lengths if n > 25)
+    if long_enough < 4 or near < 0.5 * long_enough:
+        return None
+    return width
+
+
+def unwrap(lines: list[str], width: int) -> list[str]:
+    """Join lines that a wrapping converter broke: a line continues when its first word would not have fit
+    at the end of the previous physical line (the usual greedy-wrap test), unless it starts a list item."""
+    out: list[str] = []
+    current = ""
+    last_len = 0
+    for line in lines:
+        if not line:
+            if current:
+                out.append(current)
+                current = ""
+            out.append("")
+            continue
+        first_word = line.split(" ", 1)[0]
+        broken = last_len + 1 + len(first_word) > width - 4
+        if current and broken and not (_LIST_MARK.match(line) or line.startswith("#")):
+            hyphen = current[-1] == "-" and current[-2:-1].isalpha() and line[:1].islower()
+            current = f"{current}{line}" if hyphen else f"{current} {line}"
+        else:
+            if current:
+                out.append(current)
+            current = line
+        last_len = len(line)
+    if current:
+        out.append(current)
+    return out
+
+
+def paragraphs(text: str) -> list[Para]:
+    """Split a page into paragraphs with layout facts; blank lines only separate blocks and are dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw = [line.strip() for line in text.split("\n")]
+    width = wrap_width(raw)
+    cleaned: list[tuple[str, bool, bool]] = []
+    for line in raw:
+        cleaned.append(strip_markdown(line) if line else ("", False, False))
+    if width is not None:
+        return _paragraphs_unwrapped(raw, width)
+    out: list[Para] = []
+    block = 0
+    new_block = True
+    for line, is_list, is_heading in cleaned:
+        if not line:
+            if not new_block:
+                block += 1
+            new_block = True
+            continue
+        out.append(Para(line, len(out), is_list, is_heading, block, new_block))
+        new_block = False
+    return out
+
+
+def _paragraphs_unwrapped(raw: list[str], width: int) -> list[Para]:
+    out: list[Para] = []
+    block = 0
+    new_block = True
+    for joined in unwrap(raw, width):
+        if not joined:
+            if not new_block:
+                block += 1
+            new_block = True
+            continue
+        line, is_list, is_heading = strip_markdown(joined)
+        if not line:
+            continue
+        out.append(Para(line, len(out), is_list, is_heading, block, new_block, joined.count(" ") // 8 + 1))
+        new_block = False
+    return out

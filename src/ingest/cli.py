@@ -1,0 +1,83 @@
+"""`python -m ingest`: one batch run, no Prefect server needed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ingest.config import ConfigError, load_config
+from ingest.pipeline import RunError, run
+
+DESCRIPTION = """\
+Read raw scraped news files (plain text or HTML, optionally gzipped) from RAW, strip everything that is not
+the article, normalize the text, label the language, drop exact duplicates, and write a Parquet dataset:
+  OUT/documents/  kept documents
+  OUT/rejected/   documents that could not be used, with `reason` and `detail` (duplicates: `duplicate_of`)
+  OUT/_runs/      one summary JSON per run
+The previous dataset in OUT is replaced atomically only when the run completes.
+Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure."""
+
+
+class Progress:
+    """Prints `done/total files` to a terminal at most every `every` seconds, for runs that take a while."""
+
+    def __init__(self, stream: TextIO, every: float = 2.0) -> None:
+        self.stream, self.every = stream, every
+        self.total = self.done = 0
+        self.last = time.monotonic()
+        self.shown = False
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last, self.shown = now, True
+            self.stream.write(f"\r{self.done}/{self.total} files")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write(f"\r{self.done}/{self.total} files\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--raw", type=Path, default=Path("raw"), help="folder of raw files (default: ./raw)")
+    parser.add_argument("--out", type=Path, default=Path("clean"), help="output folder (default: ./clean)")
+    parser.add_argument(
+        "--config", type=Path, default=None,
+        help="TOML settings over the defaults (see README, 'Configuration'); default: built-in defaults",
+    )  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+        summary = run(
+            args.raw, args.out, config,
+            progress=progress.advance if progress else None,
+            on_files=progress.set_total if progress else None,
+        )  # fmt: skip
+        if progress:
+            progress.finish()
+    except (ConfigError, RunError) as exc:
+        print(f"ingest: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ingest: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print(summary.format())
+    return 0

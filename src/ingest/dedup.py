@@ -1,0 +1,60 @@
+"""Duplicate detection and the identifiers it rests on.
+
+`content_hash` is a hash of the text after folding what copies of one article differ in without being
+different: whitespace, line endings, quote marks and dashes. `doc_id` adds the source to it, so it is stable
+across reruns and distinct for the same article found in two files.
+
+Canonical rule for exact duplicates: the first document in discovery order (sorted relative path, then
+record index) is kept; later copies are rejected as `exact_duplicate` with `duplicate_of` set to its doc_id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+from ingest.records import Document
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    }
+)  # fmt: skip
+
+
+def dedup_key(text: str) -> str:
+    """The text as exact-duplicate detection compares it."""
+    return " ".join(text.translate(_FOLD).split())
+
+
+def _digest(value: str) -> str:
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_hash(text: str) -> str:
+    return _digest(dedup_key(text))
+
+
+def make_doc_id(source_path: str, source_record: int, text_hash: str) -> str:
+    return _digest(f"{source_path}\x00{source_record}\x00{text_hash}")
+
+
+def assign_ids(doc: Document) -> Document:
+    """Set `content_hash` and `doc_id` from the source and the cleaned text (rejected documents too)."""
+    doc.content_hash = content_hash(doc.text or "")
+    doc.doc_id = make_doc_id(doc.source_path, doc.source_record, doc.content_hash)
+    return doc
+
+
+def drop_exact_duplicates(docs: Iterable[Document]) -> Iterator[Document]:
+    """Stream documents; a kept document whose content hash was already kept becomes `exact_duplicate`."""
+    first_seen: dict[str, str] = {}
+    for doc in docs:
+        if not doc.rejected and doc.content_hash is not None:
+            kept_id = first_seen.setdefault(doc.content_hash, doc.doc_id or "")
+            if kept_id != doc.doc_id:
+                doc.reject("exact_duplicate", "same text as an earlier document")
+                doc.duplicate_of = kept_id
+        yield doc

@@ -1,0 +1,41 @@
+"""Language identification with langdetect, made deterministic.
+
+langdetect samples n-grams at random; each detector is seeded from the config so that the same text gets the
+same label in every run and in every worker process. Detection runs on a bounded prefix, and text that is too
+short or has no letters (numbers, URLs, emoji) is labelled `und` instead of raising.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from langdetect.detector_factory import DetectorFactory, init_factory
+from langdetect.lang_detect_exception import LangDetectException
+
+from ingest.config import LanguageConfig
+
+UNDETERMINED = "und"
+
+
+@cache
+def _factory() -> DetectorFactory:
+    from langdetect import detector_factory
+
+    init_factory()
+    return detector_factory._factory
+
+
+def detect_language(text: str, config: LanguageConfig) -> tuple[str, float]:
+    """Return (ISO 639-1 code, probability); (`und`, 0.0) when there is too little to judge."""
+    sample = text[: config.sample_chars]
+    if sum(ch.isalpha() for ch in sample) < config.min_chars:
+        return UNDETERMINED, 0.0
+    detector = _factory().create()
+    detector.seed = config.seed
+    detector.append(sample)
+    try:
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return UNDETERMINED, 0.0
+    code = best.lang.split("-")[0]  # zh-cn, zh-tw: ISO 639-1 is the part before the region
+    return code, round(float(best.prob), 4)

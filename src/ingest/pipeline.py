@@ -1,0 +1,238 @@
+"""The pipeline: per-document steps composed over raw files, then run-level dedup and the atomic write.
+
+Per-document steps are pure functions `Document -> Document`, applied in order to every document a reader
+yields; a rejected document skips the remaining steps but keeps flowing to the writer. Work is shipped to
+worker processes in batches of files (CPU is the bottleneck: extraction, cleaning, language detection), and
+results come back in discovery order so the output does not depend on scheduling.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from ingest import PIPELINE_VERSION
+from ingest.clean import clean_text
+from ingest.config import IngestConfig
+from ingest.dedup import assign_ids, drop_exact_duplicates
+from ingest.discover import discover, relative_source
+from ingest.extract import extract_html
+from ingest.language import detect_language
+from ingest.normalize import normalize_field, normalize_text
+from ingest.readers import read_file
+from ingest.records import Document
+from ingest.write import write_dataset, write_json_atomic
+
+Step = Callable[[Document], Document]
+
+
+class RunError(Exception):
+    """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
+
+
+def clean_step(doc: Document, config: IngestConfig) -> Document:
+    """Cleaner over the plain text; metadata the page declared wins over what the text suggests."""
+    result = clean_text(doc.raw_text or "", config.clean)
+    doc.raw_text = None
+    doc.text = result.text
+    doc.removed = list(result.removed)
+    doc.title = doc.title or result.title
+    doc.author = doc.author or result.author
+    doc.site = doc.site or result.site
+    doc.published = doc.published or result.published
+    return doc
+
+
+def normalize_step(doc: Document, config: IngestConfig) -> Document:
+    doc.text = normalize_text(doc.text or "")
+    doc.title, doc.author, doc.site = (normalize_field(v) for v in (doc.title, doc.author, doc.site))
+    return doc
+
+
+def length_step(doc: Document, config: IngestConfig) -> Document:
+    doc.n_words = len((doc.text or "").split())
+    if doc.n_words == 0:
+        return doc.reject("no_text", "nothing left after cleaning")
+    if doc.n_words < config.filter.min_words:
+        return doc.reject("too_short", f"{doc.n_words} words < filter.min_words={config.filter.min_words}")
+    return doc
+
+
+def language_step(doc: Document, config: IngestConfig) -> Document:
+    doc.language, doc.language_score = detect_language(doc.text or "", config.language)
+    allowed = config.language.allowed
+    if allowed and doc.language not in allowed:
+        return doc.reject("language", f"{doc.language} not in language.allowed={list(allowed)}")
+    return doc
+
+
+def document_steps(config: IngestConfig) -> list[Step]:
+    """The per-document steps in order. Each takes and returns one Document."""
+    return [
+        partial(extract_html, config=config.extract),
+        partial(clean_step, config=config),
+        partial(normalize_step, config=config),
+        partial(length_step, config=config),
+        partial(language_step, config=config),
+    ]
+
+
+def process_file(path: Path, raw_root: Path, config: IngestConfig) -> list[Document]:
+    """Every document of one raw file, through every per-document step. Never raises for bad input."""
+    steps = document_steps(config)
+    docs = []
+    for doc in read_file(path, relative_source(path, raw_root), config.read):
+        for step in steps:
+            if doc.rejected:
+                break
+            try:
+                doc = step(doc)
+            except Exception as exc:  # a bug on one document must not kill the run
+                doc.reject("internal_error", f"{type(exc).__name__}: {exc}")
+        doc.html = doc.raw_text = None
+        docs.append(assign_ids(doc))
+    return docs
+
+
+def process_batch(paths: Sequence[Path], raw_root: Path, config: IngestConfig) -> list[Document]:
+    return [doc for path in paths for doc in process_file(path, raw_root, config)]
+
+
+def batched(items: Sequence[Path], size: int) -> list[list[Path]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def list_raw_files(raw_root: Path) -> list[Path]:
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
+    return list(discover(raw_root))
+
+
+def process_files(
+    paths: Sequence[Path], raw_root: Path, config: IngestConfig, progress: Callable[[int], None] | None = None
+) -> Iterator[Document]:
+    """Documents of all `paths` in discovery order; in worker processes when the input is large enough."""
+    batches = batched(paths, config.run.batch_files)
+    workers = config.effective_workers()
+    if workers <= 1 or len(paths) < config.run.parallel_min_files:
+        results: Iterable[list[Document]] = (process_batch(b, raw_root, config) for b in batches)
+        yield from _with_progress(results, batches, progress)
+        return
+    size = max(1, min(config.run.batch_files, -(-len(paths) // (workers * 4))))
+    batches = batched(paths, size)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(partial(process_batch, raw_root=raw_root, config=config), batches)
+        yield from _with_progress(results, batches, progress)
+
+
+def _with_progress(
+    results: Iterable[list[Document]], batches: list[list[Path]], progress: Callable[[int], None] | None
+) -> Iterator[Document]:
+    for batch, docs in zip(batches, results, strict=True):
+        yield from docs
+        if progress:
+            progress(len(batch))
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    raw: str
+    out: str
+    pipeline_version: str
+    started_at: str
+    files_read: int = 0
+    documents_kept: int = 0
+    documents_rejected: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    lines_removed_by_rule: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def format(self) -> str:
+        lines = [
+            f"run {self.run_id}: {self.files_read} files read, {self.documents_kept} documents kept, "
+            f"{self.documents_rejected} rejected, {self.seconds:.2f} s",
+            f"output: {self.out}",
+        ]
+        for title, counts in (("rejected by reason", self.rejected_by_reason),
+                              ("lines removed by rule", self.lines_removed_by_rule)):  # fmt: skip
+            if counts:
+                lines.append(f"{title}:")
+                lines += [f"  {name:<28} {n:>8}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+        return "\n".join(lines)
+
+
+class _Tally:
+    """Counts what passes to the writer, for the run summary."""
+
+    def __init__(self) -> None:
+        self.reasons: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()
+
+    def observe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            if doc.reason:
+                self.reasons[doc.reason] += 1
+            self.rules.update(r.rule for r in doc.removed)
+            yield doc
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def finish_run(
+    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, n_files: int,
+    started: datetime, clock_start: float,
+) -> RunSummary:  # fmt: skip
+    """Run-level steps shared by every entry point: dedup, the atomic write, the summary JSON."""
+    run_id = new_run_id(started)
+    tally = _Tally()
+    try:
+        written = write_dataset(
+            tally.observe(drop_exact_duplicates(docs)), out, run_id, started, config.run.rows_per_file
+        )
+    except OSError as exc:
+        raise RunError(f"cannot write output to {out}: {exc}") from exc
+    summary = RunSummary(
+        run_id=run_id, raw=str(raw_root), out=str(out), pipeline_version=PIPELINE_VERSION,
+        started_at=started.isoformat(), files_read=n_files, documents_kept=written.kept,
+        documents_rejected=written.rejected, rejected_by_reason=dict(sorted(tally.reasons.items())),
+        lines_removed_by_rule=dict(sorted(tally.rules.items())),
+        seconds=round(time.perf_counter() - clock_start, 3),
+    )  # fmt: skip
+    write_json_atomic(out / "_runs" / f"{run_id}.json", summary.to_dict())
+    return summary
+
+
+def check_output_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
+
+
+def run(raw_root: Path, out: Path, config: IngestConfig, progress: Callable[[int], None] | None = None,
+        on_files: Callable[[int], None] | None = None) -> RunSummary:  # fmt: skip
+    """The whole job in this process (and its workers): raw folder in, dataset out, summary back."""
+    clock_start = time.perf_counter()
+    started = datetime.now(UTC)
+    paths = list_raw_files(raw_root)
+    check_output_writable(out)
+    if on_files:
+        on_files(len(paths))
+    docs = process_files(paths, raw_root, config, progress)
+    return finish_run(docs, raw_root, out, config, len(paths), started, clock_start)
+
