@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 
-def discover(raw_root: Path) -> Iterator[Path]:
-    """Yield files under `raw_root` sorted by their relative POSIX path, so every run sees the same order.
+def discover(raw_root: Path) -> list[Path]:
+    """Files under `raw_root` sorted by their relative POSIX path, so every run sees the same order.
 
     Hidden entries (a name starting with '.') are skipped: editors' swap files, `.DS_Store` and VCS folders
     are never input.
     """
+    found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(raw_root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
             if not name.startswith("."):
-                yield Path(dirpath) / name
+                path = Path(dirpath) / name
+                found.append((relative_source(path, raw_root), path))
+    return [path for _, path in sorted(found)]
 
 
 def relative_source(path: Path, raw_root: Path) -> str:

@@ -7,9 +7,10 @@ short or has no letters (numbers, URLs, emoji) is labelled `und` instead of rais
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
-from langdetect.detector_factory import DetectorFactory, init_factory
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from ingest.config import LanguageConfig
@@ -17,12 +18,17 @@ from ingest.config import LanguageConfig
 UNDETERMINED = "und"
 
 
+_FACTORY_LOCK = threading.Lock()
+
+
 @cache
 def _factory() -> DetectorFactory:
-    from langdetect import detector_factory
-
-    init_factory()
-    return detector_factory._factory
+    """Our own profile set, loaded once per process. The lock matters: loading profiles from two threads
+    at once (Prefect runs tasks in threads) corrupts the shared tables and labels English as Polish."""
+    with _FACTORY_LOCK:
+        factory = DetectorFactory()
+        factory.load_profile(PROFILES_DIRECTORY)
+        return factory
 
 
 def detect_language(text: str, config: LanguageConfig) -> tuple[str, float]:

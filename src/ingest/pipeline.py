@@ -41,7 +41,7 @@ def clean_step(doc: Document, config: IngestConfig) -> Document:
     result = clean_text(doc.raw_text or "", config.clean)
     doc.raw_text = None
     doc.text = result.text
-    doc.removed = list(result.removed)
+    doc.removed = [*doc.removed, *result.removed]
     doc.title = doc.title or result.title
     doc.author = doc.author or result.author
     doc.site = doc.site or result.site

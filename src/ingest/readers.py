@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from ingest.config import ReadConfig
 from ingest.records import Document
@@ -85,6 +85,20 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(sample) < 0.02 and sample.count("\ufffd") / len(sample) < 0.02
 
 
+def _best_match(data: bytes) -> CharsetMatch | None:
+    """charset-normalizer's pick, except that among equally good single-byte candidates windows-1252 wins:
+    it is what the web means by latin-1 (WHATWG), and the commonest legacy encoding of Western pages."""
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        same_score = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if same_score and "cp1252" in match.could_be_from_charset:
+            return match
+    return best
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). UTF-8 first; charset-normalizer for everything else."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
@@ -97,7 +111,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    best = _best_match(data)
     if best is None:
         raise ReadError("undecodable", "no text encoding fits these bytes")
     text = str(best)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import os
+
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+
+import json  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS_RAW = ROOT / "raw"
+SEEDS_EXPECTED = json.loads((Path(__file__).parent / "seeds_expected.json").read_text(encoding="utf-8"))
+SEED_NAMES = sorted(SEEDS_EXPECTED["documents"])
+
+
+@pytest.fixture
+def seeds_raw(tmp_path: Path) -> Path:
+    """A raw folder holding exactly the five seed files."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in SEED_NAMES:
+        shutil.copy(SEEDS_RAW / name, raw / name)
+    return raw

@@ -1,0 +1,65 @@
+from ingest.config import ExtractConfig
+from ingest.extract import extract_html
+from ingest.records import Document
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to expand the tram network by twelve kilometres, ending a debate "
+    "that had lasted more than three years.",
+    "Supporters said the new line would cut commuting times for thousands of residents in the eastern "
+    "districts, while opponents warned about the cost overruns seen on earlier projects.",
+    "Construction is expected to begin next spring and to finish before the end of the decade, the mayor's "
+    "office said in a statement.",
+]
+PAGE = f"""<!DOCTYPE html><html><head>
+<title>Council backs tram extension</title>
+<meta property="og:site_name" content="Harbour Gazette">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<link rel="canonical" href="https://gazette.example/news/tram">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Council backs tram extension</h1>
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+</article>
+<footer>Copyright 2024 Harbour Gazette. All rights reserved.</footer>
+</body></html>"""
+
+
+def test_main_text_and_metadata() -> None:
+    doc = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig())
+    assert not doc.rejected
+    for paragraph in PARAGRAPHS:
+        assert paragraph in doc.raw_text
+    assert "Sport" not in doc.raw_text
+    assert "All rights reserved" not in doc.raw_text
+    assert doc.title == "Council backs tram extension"
+    assert doc.author == "Jane Roe"
+    assert doc.site == "Harbour Gazette"
+    assert doc.published == "2024-03-05"
+    assert doc.url == "https://gazette.example/news/tram"
+
+
+def test_page_without_article_is_rejected() -> None:
+    doc = extract_html(Document(source_path="p.html", html="<html><body><script>var a = 1;</script></body></html>"),
+                       ExtractConfig())  # fmt: skip
+    assert doc.reason == "no_article"
+
+
+def test_plain_text_passes_untouched() -> None:
+    doc = Document(source_path="a.txt", raw_text="Just text.")
+    assert extract_html(doc, ExtractConfig()).raw_text == "Just text."
+
+
+def test_headline_leaves_the_body() -> None:
+    doc = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig())
+    assert doc.raw_text.split("\n")[0] == PARAGRAPHS[0]
+    assert [(r.text, r.rule) for r in doc.removed] == [("Council backs tram extension", "title")]
+
+
+def test_is_headline_allows_a_site_suffix() -> None:
+    from ingest.extract import is_headline
+
+    assert is_headline("Council backs tram", "Council backs tram | Harbour Gazette")
+    assert is_headline("COUNCIL BACKS  TRAM", "Council backs tram")
+    assert not is_headline("Council backs", "Council backs tram")
+    assert not is_headline("", "Council")
