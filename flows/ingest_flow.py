@@ -1,7 +1,8 @@
 """Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.pipeline`.
 
 Tasks work on batches of files, never one document each: a Prefect task costs about 10 ms of client and
-server CPU here, more than cleaning a document. Run once with `python flows/ingest_flow.py [RAW OUT [CONFIG]]`.
+server CPU here, more than cleaning a document.
+Run once with `python flows/ingest_flow.py [RAW OUT [CONFIG]]`.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import os
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-import sys  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
-from prefect import flow, get_run_logger, task, unmapped  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
 
-from ingest.config import load_config  # noqa: E402
-from ingest.pipeline import batched, finish_run, list_raw_files, process_batch  # noqa: E402
-from ingest.records import Document  # noqa: E402
+from ingest.config import load_config
+from ingest.pipeline import batched, finish_run, list_raw_files, process_batch
+from ingest.records import Document
 
 
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -35,9 +36,14 @@ def process_batch_task(paths: list[Path], raw: Path, config_path: str | None) ->
 
 @task(name="dedup-and-write", cache_policy=NO_CACHE)
 def finish_task(
-    batches: list[list[Document]], raw: Path, out: Path, config_path: str | None, n_files: int,
-    started: datetime, clock_start: float,
-) -> dict:  # fmt: skip
+    batches: list[list[Document]],
+    raw: Path,
+    out: Path,
+    config_path: str | None,
+    n_files: int,
+    started: datetime,
+    clock_start: float,
+) -> dict:
     docs = (doc for batch in batches for doc in batch)
     summary = finish_run(docs, raw, out, load_config(config_path), n_files, started, clock_start)
     return summary.to_dict()
@@ -58,9 +64,11 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None)
     summary = finish_task(batches, raw_path, out_path, config, len(paths), started, clock_start)
     logger.info(
         "%d files read, %d kept, %d rejected %s",
-        summary["files_read"], summary["documents_kept"], summary["documents_rejected"],
+        summary["files_read"],
+        summary["documents_kept"],
+        summary["documents_rejected"],
         summary["rejected_by_reason"],
-    )  # fmt: skip
+    )
     return summary
 
 

@@ -4,11 +4,11 @@ import os
 
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
-import json  # noqa: E402
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
+import json
+import shutil
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_RAW = ROOT / "raw"

@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 
 
 def ingest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_defaults_read_raw_and_write_clean(seeds_raw: Path) -> None:
@@ -25,7 +26,9 @@ def test_defaults_read_raw_and_write_clean(seeds_raw: Path) -> None:
 def test_options_and_config(seeds_raw: Path, tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[language]\nallowed = ["fr"]\n', encoding="utf-8")
-    result = ingest("--raw", str(seeds_raw), "--out", str(tmp_path / "o"), "--config", str(config), cwd=tmp_path)
+    result = ingest(
+        "--raw", str(seeds_raw), "--out", str(tmp_path / "o"), "--config", str(config), cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert "language" in result.stdout
     assert pq.read_table(tmp_path / "o" / "rejected").num_rows == 5

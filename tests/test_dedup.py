@@ -12,13 +12,24 @@ def test_copies_differing_in_whitespace_and_quotes_hash_alike() -> None:
 def test_doc_id_depends_on_source_and_content() -> None:
     h = content_hash("text")
     assert make_doc_id("a.txt", 0, h) == make_doc_id("a.txt", 0, h)
-    assert len({make_doc_id("a.txt", 0, h), make_doc_id("b.txt", 0, h), make_doc_id("a.txt", 1, h),
-                make_doc_id("a.txt", 0, content_hash("other"))}) == 4  # fmt: skip
+    assert (
+        len(
+            {
+                make_doc_id("a.txt", 0, h),
+                make_doc_id("b.txt", 0, h),
+                make_doc_id("a.txt", 1, h),
+                make_doc_id("a.txt", 0, content_hash("other")),
+            }
+        )
+        == 4
+    )
 
 
 def test_first_copy_kept_later_copies_point_to_it() -> None:
-    docs = [assign_ids(Document(source_path=p, text=t)) for p, t in
-            [("a", "Same story."), ("b", "Other story."), ("c", "Same  story."), ("d", "Same story.")]]  # fmt: skip
+    docs = [
+        assign_ids(Document(source_path=p, text=t))
+        for p, t in [("a", "Same story."), ("b", "Other story."), ("c", "Same  story."), ("d", "Same story.")]
+    ]
     out = list(drop_exact_duplicates(docs))
     assert [d.reason for d in out] == [None, None, "exact_duplicate", "exact_duplicate"]
     assert out[2].duplicate_of == out[0].doc_id == out[3].duplicate_of

@@ -40,8 +40,10 @@ def test_main_text_and_metadata() -> None:
 
 
 def test_page_without_article_is_rejected() -> None:
-    doc = extract_html(Document(source_path="p.html", html="<html><body><script>var a = 1;</script></body></html>"),
-                       ExtractConfig())  # fmt: skip
+    doc = extract_html(
+        Document(source_path="p.html", html="<html><body><script>var a = 1;</script></body></html>"),
+        ExtractConfig(),
+    )
     assert doc.reason == "no_article"
 
 

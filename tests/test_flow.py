@@ -8,8 +8,23 @@ from flows.ingest_flow import ingest_flow
 from ingest.config import IngestConfig, RunConfig
 from ingest.pipeline import run
 
-COMPARED = ["doc_id", "source_path", "source_record", "url", "title", "author", "published", "site", "language",
-            "language_score", "text", "n_words", "removed", "content_hash", "pipeline_version"]  # fmt: skip
+COMPARED = [
+    "doc_id",
+    "source_path",
+    "source_record",
+    "url",
+    "title",
+    "author",
+    "published",
+    "site",
+    "language",
+    "language_score",
+    "text",
+    "n_words",
+    "removed",
+    "content_hash",
+    "pipeline_version",
+]
 
 
 @pytest.fixture(scope="session")

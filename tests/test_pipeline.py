@@ -83,9 +83,12 @@ def test_duckdb_reads_the_dataset(seeds_out: Path) -> None:
     ).fetchone()
     assert (n, langs) == (5, ["en"])
     assert words > 2000
-    rule_counts = dict(con.execute(
-        f"SELECT r.rule, count(*) FROM (SELECT unnest(removed) AS r FROM read_parquet('{glob}')) GROUP BY 1"
-    ).fetchall())  # fmt: skip
+    rule_counts = dict(
+        con.execute(
+            f"SELECT r.rule, count(*) FROM (SELECT unnest(removed) AS r FROM read_parquet('{glob}')) "
+            "GROUP BY 1"
+        ).fetchall()
+    )
     assert rule_counts
     assert sum(rule_counts.values()) == sum(len(r["removed"]) for r in rows(seeds_out))
 
@@ -107,8 +110,10 @@ def make_bad_inputs(raw: Path) -> dict[str, str]:
     files = {
         "bad/empty.txt": (b"", "empty"),
         "bad/binary.bin": (bytes(range(256)) * 16, "unsupported"),
-        "bad/invalid-utf8.txt": (bytes((i * 37 + 11) % 64 + 128 for i in range(3000)) + b"\x01\x02" * 500,
-                                 "undecodable"),  # fmt: skip
+        "bad/invalid-utf8.txt": (
+            bytes((i * 37 + 11) % 64 + 128 for i in range(3000)) + b"\x01\x02" * 500,
+            "undecodable",
+        ),
         "bad/truncated.txt.gz": (truncated[: len(truncated) // 2], "corrupt"),
         "bad/doc.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "unsupported"),
     }
@@ -156,8 +161,11 @@ def test_html_input_goes_through_trafilatura(tmp_path: Path) -> None:
     run(raw, tmp_path / "out", SERIAL)
     (row,) = rows(tmp_path / "out")
     assert row["text"].split("\n") == PARAGRAPHS
-    assert (row["title"], row["author"], row["site"]) == ("Council backs tram extension", "Jane Roe",
-                                                          "Harbour Gazette")  # fmt: skip
+    assert (row["title"], row["author"], row["site"]) == (
+        "Council backs tram extension",
+        "Jane Roe",
+        "Harbour Gazette",
+    )
     assert row["content_type"] == "text/html"
 
 

@@ -9,8 +9,8 @@ from ingest.readers import HTML, TEXT, decode, read_file, sniff_type
 ARTICLE = "Der Bürgermeister sagte am Freitag, die Straße werde gesperrt. Café « ouvert » — naïve façade.\n"
 
 
-def read_one(path: Path, config: ReadConfig = ReadConfig()):
-    docs = list(read_file(path, path.name, config))
+def read_one(path: Path, config: ReadConfig | None = None):
+    docs = list(read_file(path, path.name, config or ReadConfig()))
     assert len(docs) == 1
     return docs[0]
 
@@ -65,7 +65,9 @@ def test_truncated_gzip_is_rejected(tmp_path: Path) -> None:
         (bytes(range(256)) * 8, "unsupported", "application/octet-stream"),
     ],
 )
-def test_unusable_bytes_are_rejected_with_reason(tmp_path: Path, data: bytes, reason: str, detail: str) -> None:
+def test_unusable_bytes_are_rejected_with_reason(
+    tmp_path: Path, data: bytes, reason: str, detail: str
+) -> None:
     doc = read_one(write(tmp_path, "x.txt", data))
     assert doc.reason == reason
     assert detail in doc.detail
@@ -84,7 +86,9 @@ def test_oversized_file_is_rejected(tmp_path: Path) -> None:
 
 
 def test_gzip_bomb_is_bounded(tmp_path: Path) -> None:
-    doc = read_one(write(tmp_path, "bomb.gz", gzip.compress(b"a" * 1_000_000)), ReadConfig(max_file_bytes=10_000))
+    doc = read_one(
+        write(tmp_path, "bomb.gz", gzip.compress(b"a" * 1_000_000)), ReadConfig(max_file_bytes=10_000)
+    )
     assert doc.reason == "too_large"
 
 

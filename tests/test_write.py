@@ -14,8 +14,14 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 def docs(n: int, prefix: str = "d") -> list[Document]:
     out = []
     for i in range(n):
-        doc = assign_ids(Document(source_path=f"{prefix}{i}.txt", text=f"Text number {i}.", n_words=3,
-                                  removed=[Removal("Subscribe now", "newsletter_prompt")]))  # fmt: skip
+        doc = assign_ids(
+            Document(
+                source_path=f"{prefix}{i}.txt",
+                text=f"Text number {i}.",
+                n_words=3,
+                removed=[Removal("Subscribe now", "newsletter_prompt")],
+            )
+        )
         if i % 3 == 2:
             doc.reject("too_short", "test")
         out.append(doc)
@@ -36,8 +42,10 @@ def test_rows_land_in_documents_and_rejected(tmp_path: Path) -> None:
     assert rejected.column("reason").to_pylist() == ["too_short", "too_short"]
     assert kept.column("removed").to_pylist()[0] == [{"text": "Subscribe now", "rule": "newsletter_prompt"}]
     assert kept.column("ingested_at").to_pylist()[0] == NOW
-    assert pq.read_metadata(next((tmp_path / "documents").glob("*.parquet"))).row_group(0).column(0).compression \
-        == "ZSTD"  # fmt: skip
+    assert (
+        pq.read_metadata(next((tmp_path / "documents").glob("*.parquet"))).row_group(0).column(0).compression
+        == "ZSTD"
+    )
 
 
 def test_parts_roll_over(tmp_path: Path) -> None:

@@ -53,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--raw", type=Path, default=Path("raw"), help="folder of raw files (default: ./raw)")
     parser.add_argument("--out", type=Path, default=Path("clean"), help="output folder (default: ./clean)")
     parser.add_argument(
-        "--config", type=Path, default=None,
+        "--config",
+        type=Path,
+        default=None,
         help="TOML settings over the defaults (see README, 'Configuration'); default: built-in defaults",
-    )  # fmt: skip
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
@@ -66,10 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
         summary = run(
-            args.raw, args.out, config,
+            args.raw,
+            args.out,
+            config,
             progress=progress.advance if progress else None,
             on_files=progress.set_total if progress else None,
-        )  # fmt: skip
+        )
         if progress:
             progress.finish()
     except (ConfigError, RunError) as exc:

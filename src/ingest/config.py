@@ -43,7 +43,7 @@ class LanguageConfig:
     min_chars: int = 20
     """Shorter text is labelled `und` rather than guessed."""
     allowed: tuple[str, ...] = ()
-    """ISO 639-1 codes to keep; empty keeps every language (label only). Others go to rejected as `language`."""
+    """ISO 639-1 codes to keep; empty keeps all (label only). Others are rejected as `language`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,8 +163,10 @@ class RunSummary:
             f"{self.documents_rejected} rejected, {self.seconds:.2f} s",
             f"output: {self.out}",
         ]
-        for title, counts in (("rejected by reason", self.rejected_by_reason),
-                              ("lines removed by rule", self.lines_removed_by_rule)):  # fmt: skip
+        for title, counts in (
+            ("rejected by reason", self.rejected_by_reason),
+            ("lines removed by rule", self.lines_removed_by_rule),
+        ):
             if counts:
                 lines.append(f"{title}:")
                 lines += [f"  {name:<28} {n:>8}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
@@ -191,9 +193,14 @@ def new_run_id(now: datetime) -> str:
 
 
 def finish_run(
-    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, n_files: int,
-    started: datetime, clock_start: float,
-) -> RunSummary:  # fmt: skip
+    docs: Iterable[Document],
+    raw_root: Path,
+    out: Path,
+    config: IngestConfig,
+    n_files: int,
+    started: datetime,
+    clock_start: float,
+) -> RunSummary:
     """Run-level steps shared by every entry point: dedup, the atomic write, the summary JSON."""
     run_id = new_run_id(started)
     tally = _Tally()
@@ -204,12 +211,18 @@ def finish_run(
     except OSError as exc:
         raise RunError(f"cannot write output to {out}: {exc}") from exc
     summary = RunSummary(
-        run_id=run_id, raw=str(raw_root), out=str(out), pipeline_version=PIPELINE_VERSION,
-        started_at=started.isoformat(), files_read=n_files, documents_kept=written.kept,
-        documents_rejected=written.rejected, rejected_by_reason=dict(sorted(tally.reasons.items())),
+        run_id=run_id,
+        raw=str(raw_root),
+        out=str(out),
+        pipeline_version=PIPELINE_VERSION,
+        started_at=started.isoformat(),
+        files_read=n_files,
+        documents_kept=written.kept,
+        documents_rejected=written.rejected,
+        rejected_by_reason=dict(sorted(tally.reasons.items())),
         lines_removed_by_rule=dict(sorted(tally.rules.items())),
         seconds=round(time.perf_counter() - clock_start, 3),
-    )  # fmt: skip
+    )
     write_json_atomic(out / "_runs" / f"{run_id}.json", summary.to_dict())
     return summary
 
@@ -224,8 +237,13 @@ def check_output_writable(out: Path) -> None:
         raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
 
 
-def run(raw_root: Path, out: Path, config: IngestConfig, progress: Callable[[int], None] | None = None,
-        on_files: Callable[[int], None] | None = None) -> RunSummary:  # fmt: skip
+def run(
+    raw_root: Path,
+    out: Path,
+    config: IngestConfig,
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+) -> RunSummary:
     """The whole job in this process (and its workers): raw folder in, dataset out, summary back."""
     clock_start = time.perf_counter()
     started = datetime.now(UTC)
@@ -235,4 +253,3 @@ def run(raw_root: Path, out: Path, config: IngestConfig, progress: Callable[[int
         on_files(len(paths))
     docs = process_files(paths, raw_root, config, progress)
     return finish_run(docs, raw_root, out, config, len(paths), started, clock_start)
-

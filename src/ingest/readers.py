@@ -33,7 +33,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x28\xb5\x2f\xfd", "application/zstd"),
 )
 _GZIP_MAGIC = b"\x1f\x8b"
-_HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<div[\s>]|<p[\s>]", re.I)
+_HTML_SNIFF = re.compile(
+    rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<div[\s>]|<p[\s>]", re.I
+)
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
@@ -150,4 +152,3 @@ def read_file(path: Path, source_path: str, config: ReadConfig) -> Iterator[Docu
     else:
         doc.raw_text = text
     yield doc
-
