@@ -69,3 +69,18 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
     out.mkdir()
     out.chmod(0o500)
     assert ingest("--out", str(out), cwd=tmp_path).returncode == 2
+
+
+def test_second_run_on_same_out_exits_with_clear_message(seeds_raw: Path, tmp_path: Path) -> None:
+    from test_lock import hold_lock
+
+    out = tmp_path / "out"
+    holder = hold_lock(out, 60)
+    try:
+        result = ingest("--raw", str(seeds_raw), "--out", str(out), cwd=tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2
+    assert f"another run is writing to {out} (pid {holder.pid})" in result.stderr
+    assert not (out / "documents").exists()

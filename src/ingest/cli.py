@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="TOML settings over the defaults (see README, 'Configuration'); default: built-in defaults",
     )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing to OUT, wait for it to finish instead of exiting with an error",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             config,
             progress=progress.advance if progress else None,
             on_files=progress.set_total if progress else None,
+            wait=args.wait,
         )
         if progress:
             progress.finish()

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -24,6 +25,7 @@ from ingest.dedup import assign_ids, drop_exact_duplicates
 from ingest.discover import discover, relative_source
 from ingest.extract import extract_html
 from ingest.language import detect_language
+from ingest.lock import LockBusy, run_lock
 from ingest.normalize import normalize_field, normalize_text
 from ingest.readers import read_file
 from ingest.records import Document
@@ -243,13 +245,28 @@ def run(
     config: IngestConfig,
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    wait: bool = False,
 ) -> RunSummary:
-    """The whole job in this process (and its workers): raw folder in, dataset out, summary back."""
+    """The whole job in this process (and its workers): raw folder in, dataset out, summary back.
+
+    Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing.
+    """
     clock_start = time.perf_counter()
     started = datetime.now(UTC)
     paths = list_raw_files(raw_root)
     check_output_writable(out)
-    if on_files:
-        on_files(len(paths))
-    docs = process_files(paths, raw_root, config, progress)
-    return finish_run(docs, raw_root, out, config, len(paths), started, clock_start)
+    with locked_output(out, wait):
+        if on_files:
+            on_files(len(paths))
+        docs = process_files(paths, raw_root, config, progress)
+        return finish_run(docs, raw_root, out, config, len(paths), started, clock_start)
+
+
+@contextmanager
+def locked_output(out: Path, wait: bool = False) -> Iterator[None]:
+    """The run lock, with a busy lock reported as a run-level error."""
+    try:
+        with run_lock(out, wait):
+            yield
+    except LockBusy as exc:
+        raise RunError(str(exc)) from None
