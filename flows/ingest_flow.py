@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from ingest.config import load_config
-from ingest.pipeline import batched, finish_run, list_raw_files, process_batch
+from ingest.pipeline import batched, finish_run, list_raw_files, locked_output, process_batch
 from ingest.records import Document
+from ingest.report import summary_markdown, summary_tables
 
 
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -50,18 +52,22 @@ def finish_task(
 
 
 @flow(name="ingest", log_prints=False)
-def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None) -> dict:
-    """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/)."""
+def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None, wait: bool = False) -> dict:
+    """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/).
+
+    Holds OUT's run lock from start to end, like `python -m ingest`; `wait` queues behind a running job.
+    """
     logger = get_run_logger()
     clock_start, started = time.perf_counter(), datetime.now(UTC)
     raw_path, out_path = Path(raw), Path(out)
     settings = load_config(config)
-    paths = discover_task(raw_path)
-    futures = process_batch_task.map(
-        batched(paths, settings.run.batch_files), unmapped(raw_path), unmapped(config)
-    )
-    batches = [f.result() for f in futures]
-    summary = finish_task(batches, raw_path, out_path, config, len(paths), started, clock_start)
+    with locked_output(out_path, wait):
+        paths = discover_task(raw_path)
+        futures = process_batch_task.map(
+            batched(paths, settings.run.batch_files), unmapped(raw_path), unmapped(config)
+        )
+        batches = [f.result() for f in futures]
+        summary = finish_task(batches, raw_path, out_path, config, len(paths), started, clock_start)
     logger.info(
         "%d files read, %d kept, %d rejected %s",
         summary["files_read"],
@@ -69,9 +75,13 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None)
         summary["documents_rejected"],
         summary["rejected_by_reason"],
     )
+    create_markdown_artifact(summary_markdown(summary), key="ingest-summary", description="run summary")
+    for name, rows in summary_tables(summary).items():
+        create_table_artifact(
+            rows, key=f"ingest-{name.replace('_', '-')}", description=name.replace("_", " ")
+        )
     return summary
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    ingest_flow(*args)
+    ingest_flow(*sys.argv[1:])

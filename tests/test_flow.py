@@ -1,5 +1,7 @@
 """One real Prefect flow run (local test server via prefect_test_harness), compared with the CLI's rows."""
 
+import json
+
 import pyarrow.parquet as pq
 import pytest
 from prefect.testing.utilities import prefect_test_harness
@@ -48,3 +50,17 @@ def test_flow_and_library_give_the_same_rows(prefect_harness, seeds_raw, tmp_pat
         from_lib = pq.read_table(tmp_path / "lib" / kind).select(COMPARED)
         assert from_flow.equals(from_lib), kind
     assert len(list((tmp_path / "flow" / "_runs").glob("*.json"))) == 1
+
+
+def test_flow_publishes_summary_artifacts(prefect_harness, seeds_raw, tmp_path) -> None:
+    from prefect.artifacts import Artifact
+
+    summary = ingest_flow(str(seeds_raw), str(tmp_path / "flow"))
+    markdown = Artifact.get("ingest-summary")
+    assert markdown is not None
+    assert f"# ingest run {summary['run_id']}" in markdown.data
+    rules = Artifact.get("ingest-lines-removed-by-rule")
+    assert rules is not None
+    assert sum(row["count"] for row in json.loads(rules.data)) == sum(
+        summary["lines_removed_by_rule"].values()
+    )
