@@ -64,3 +64,16 @@ def test_flow_publishes_summary_artifacts(prefect_harness, seeds_raw, tmp_path) 
     assert sum(row["count"] for row in json.loads(rules.data)) == sum(
         summary["lines_removed_by_rule"].values()
     )
+
+
+def test_flow_on_a_dask_local_cluster_gives_the_same_rows(prefect_harness, seeds_raw, tmp_path) -> None:
+    from flows.ingest_flow import dask_runner
+
+    config = tmp_path / "c.toml"
+    config.write_text("[run]\nbatch_files = 1\n", encoding="utf-8")
+    on_dask = ingest_flow.with_options(task_runner=dask_runner(n_workers=2))
+    summary = on_dask(str(seeds_raw), str(tmp_path / "dask"), str(config))
+    assert summary["documents_kept"] == 5
+    run(seeds_raw, tmp_path / "lib", IngestConfig(run=RunConfig(workers=1)))
+    from_dask = pq.read_table(tmp_path / "dask" / "documents").select(COMPARED)
+    assert from_dask.equals(pq.read_table(tmp_path / "lib" / "documents").select(COMPARED))
