@@ -7,8 +7,9 @@ from conftest import ROOT
 
 
 def test_ruff_is_clean() -> None:
+    paths = [p for p in ("src", "tests", "flows", "benchmarks") if (ROOT / p).exists()]
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "flows", "benchmarks"],
+        [sys.executable, "-m", "ruff", "check", *paths],
         cwd=ROOT,
         capture_output=True,
         text=True,
