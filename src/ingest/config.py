@@ -22,7 +22,32 @@ class ConfigError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ReadConfig:
     max_file_bytes: int = 50_000_000
-    """Files larger than this are rejected (`too_large`) instead of read into memory."""
+    """Single-document files (and JSON arrays, parsed whole) larger than this, on disk or decompressed, are
+    rejected (`too_large`) instead of read into memory. JSON Lines and WARC files stream and have no limit."""
+    max_document_bytes: int = 10_000_000
+    """One document (a page, a JSON record's content, a WARC payload) larger than this is rejected as
+    `too_large`: bounds the memory and time one document can take."""
+    max_document_seconds: float = 30.0
+    """Wall-clock limit for one document through decode, extract, clean, normalize and language; over it the
+    document is rejected as `timeout`. Enforced with a timer signal, so only in a process's main thread
+    (the CLI and its worker processes); in other threads (the Prefect flow) only the size limit applies.
+    0 disables it."""
+    json_html_fields: tuple[str, ...] = ("html", "raw_html", "content_html", "body_html", "page_html")
+    """JSON record keys holding the page's HTML, first non-empty wins; `a.b` reaches into nested objects."""
+    json_text_fields: tuple[str, ...] = ("text", "content", "body", "maintext", "article", "markdown")
+    """JSON record keys holding the text, used when no HTML field is present (markup in them is sniffed)."""
+    json_url_fields: tuple[str, ...] = ("url", "link", "source_url", "metadata.url", "loadedUrl")
+    json_title_fields: tuple[str, ...] = ("title", "headline", "metadata.title")
+    json_author_fields: tuple[str, ...] = ("author", "authors", "byline", "metadata.author")
+    json_date_fields: tuple[str, ...] = (
+        "date",
+        "published",
+        "date_publish",
+        "published_at",
+        "datePublished",
+        "metadata.date",
+    )
+    """Date of publication; the first `YYYY-MM-DD` found in the value is kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +85,12 @@ class RunConfig:
     """Below this many files, run in-process: starting workers costs more than it saves."""
     batch_files: int = 256
     """Files per batch (per worker task, and per Prefect task in the flow)."""
+    stream_file_bytes: int = 4_000_000
+    """With worker processes, a file larger than this on disk (a WARC, a JSON Lines export) is read in the
+    main process and its records go to the workers in chunks of `records_per_task`: one huge archive is
+    spread over every core and never held in memory whole."""
+    records_per_task: int = 32
+    """Records per worker task when a large file is split."""
     rows_per_file: int = 50_000
     """Maximum rows per Parquet part file."""
 

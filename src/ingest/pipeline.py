@@ -8,10 +8,12 @@ results come back in discovery order so the output does not depend on scheduling
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +29,7 @@ from ingest.extract import extract_html
 from ingest.language import detect_language
 from ingest.lock import LockBusy, run_lock
 from ingest.normalize import normalize_field, normalize_text
-from ingest.readers import read_file
+from ingest.readers import decode_document, read_file
 from ingest.records import Document
 from ingest.write import write_dataset, write_json_atomic
 
@@ -74,9 +76,41 @@ def language_step(doc: Document, config: IngestConfig) -> Document:
     return doc
 
 
+class DocumentTimeout(BaseException):
+    """Raised by the timer in the middle of a document's steps. A BaseException, so that the broad
+    `except Exception` inside trafilatura and lxml callbacks cannot swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout in this thread after `seconds` of wall time.
+
+    A SIGALRM interval timer: it works in the main thread of a process (the CLI, and every worker process of
+    the pool), interrupting Python code (trafilatura's tree walks, the cleaner's regexes between lines) but
+    not a single long C call. In any other thread (Prefect runs tasks in threads) signals cannot be used,
+    and there is no time limit; the size limit `read.max_document_bytes` still bounds the work.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer")
+    if not usable or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def document_steps(config: IngestConfig) -> list[Step]:
     """The per-document steps in order. Each takes and returns one Document."""
     return [
+        partial(decode_document, config=config.read),
         partial(extract_html, config=config.extract),
         partial(clean_step, config=config),
         partial(normalize_step, config=config),
@@ -85,25 +119,42 @@ def document_steps(config: IngestConfig) -> list[Step]:
     ]
 
 
-def process_file(path: Path, raw_root: Path, config: IngestConfig) -> list[Document]:
-    """Every document of one raw file, through every per-document step. Never raises for bad input."""
+def process_document(doc: Document, steps: Sequence[Step], config: IngestConfig) -> Document:
+    """One document through every step, within `read.max_document_seconds`. Never raises for bad input."""
+    limit = config.read.max_document_seconds
+    try:
+        with time_limit(limit):
+            for step in steps:
+                if doc.rejected:
+                    break
+                try:
+                    doc = step(doc)
+                except Exception as exc:  # a bug on one document must not kill the run
+                    doc.reject("internal_error", f"{type(exc).__name__}: {exc}")
+    except DocumentTimeout:
+        doc.text = None
+        doc.reject("timeout", f"processing took longer than read.max_document_seconds={limit}")
+    doc.html = doc.raw_text = doc.data = None
+    return assign_ids(doc)
+
+
+def process_file(path: Path, raw_root: Path, config: IngestConfig) -> Iterator[Document]:
+    """Every document of one raw file, through every per-document step, as a stream: a multi-record file
+    (WARC, JSON Lines) is read one record at a time and never held in memory whole."""
     steps = document_steps(config)
-    docs = []
-    for doc in read_file(path, relative_source(path, raw_root), config.read):
-        for step in steps:
-            if doc.rejected:
-                break
-            try:
-                doc = step(doc)
-            except Exception as exc:  # a bug on one document must not kill the run
-                doc.reject("internal_error", f"{type(exc).__name__}: {exc}")
-        doc.html = doc.raw_text = None
-        docs.append(assign_ids(doc))
-    return docs
+    for doc in read_file(path, relative_source(path, raw_root), config.read, decode=False):
+        yield process_document(doc, steps, config)
 
 
 def process_batch(paths: Sequence[Path], raw_root: Path, config: IngestConfig) -> list[Document]:
+    """Documents of a batch of files, as a list (a worker task's or a Prefect task's result)."""
     return [doc for path in paths for doc in process_file(path, raw_root, config)]
+
+
+def process_records(docs: Sequence[Document], config: IngestConfig) -> list[Document]:
+    """Documents already read from a large file by the main process, through every step (a worker task)."""
+    steps = document_steps(config)
+    return [process_document(doc, steps, config) for doc in docs]
 
 
 def batched(items: Sequence[Path], size: int) -> list[list[Path]]:
@@ -116,30 +167,78 @@ def list_raw_files(raw_root: Path) -> list[Path]:
     return list(discover(raw_root))
 
 
+def _is_large(path: Path, config: IngestConfig) -> bool:
+    try:
+        return path.stat().st_size > config.run.stream_file_bytes
+    except OSError:
+        return False
+
+
+_Unit = tuple[Callable[..., list[Document]], tuple, int]
+
+
+def _work_units(paths: Sequence[Path], raw_root: Path, config: IngestConfig, size: int) -> Iterator[_Unit]:
+    """Worker tasks in discovery order, each with the number of files it completes. Small files go in
+    batches of `size` files, read by the worker. A large file (`run.stream_file_bytes`) is read here, one
+    record at a time, and its records go out in chunks of `run.records_per_task`."""
+    small: list[Path] = []
+    for path in paths:
+        if not _is_large(path, config):
+            small.append(path)
+            if len(small) >= size:
+                yield process_batch, (small, raw_root, config), len(small)
+                small = []
+            continue
+        if small:
+            yield process_batch, (small, raw_root, config), len(small)
+            small = []
+        chunk: list[Document] = []
+        for doc in read_file(path, relative_source(path, raw_root), config.read, decode=False):
+            chunk.append(doc)
+            if len(chunk) >= config.run.records_per_task:
+                yield process_records, (chunk, config), 0
+                chunk = []
+        yield process_records, (chunk, config), 1
+    if small:
+        yield process_batch, (small, raw_root, config), len(small)
+
+
 def process_files(
     paths: Sequence[Path], raw_root: Path, config: IngestConfig, progress: Callable[[int], None] | None = None
 ) -> Iterator[Document]:
-    """Documents of all `paths` in discovery order; in worker processes when the input is large enough."""
-    batches = batched(paths, config.run.batch_files)
+    """Documents of all `paths` in discovery order (path, then record index), as a stream.
+
+    In worker processes when there are enough files or one large file; otherwise in this process. At most
+    a few tasks per worker are in flight, so memory stays bounded whatever the size of the input.
+    """
     workers = config.effective_workers()
-    if workers <= 1 or len(paths) < config.run.parallel_min_files:
-        results: Iterable[list[Document]] = (process_batch(b, raw_root, config) for b in batches)
-        yield from _with_progress(results, batches, progress)
+    parallel = workers > 1 and (
+        len(paths) >= config.run.parallel_min_files or any(_is_large(p, config) for p in paths)
+    )
+    if not parallel:
+        for path in paths:
+            yield from process_file(path, raw_root, config)
+            if progress:
+                progress(1)
         return
     size = max(1, min(config.run.batch_files, -(-len(paths) // (workers * 4))))
-    batches = batched(paths, size)
+    in_flight: deque[tuple[Future[list[Document]], int]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(partial(process_batch, raw_root=raw_root, config=config), batches)
-        yield from _with_progress(results, batches, progress)
+        for fn, args, n_files in _work_units(paths, raw_root, config, size):
+            in_flight.append((pool.submit(fn, *args), n_files))
+            while len(in_flight) > workers * 2:
+                yield from _collect(in_flight.popleft(), progress)
+        while in_flight:
+            yield from _collect(in_flight.popleft(), progress)
 
 
-def _with_progress(
-    results: Iterable[list[Document]], batches: list[list[Path]], progress: Callable[[int], None] | None
+def _collect(
+    item: tuple[Future[list[Document]], int], progress: Callable[[int], None] | None
 ) -> Iterator[Document]:
-    for batch, docs in zip(batches, results, strict=True):
-        yield from docs
-        if progress:
-            progress(len(batch))
+    future, n_files = item
+    yield from future.result()
+    if progress and n_files:
+        progress(n_files)
 
 
 @dataclass

@@ -9,6 +9,7 @@ vanishes silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,15 @@ class Document:
     reason: str | None = None
     detail: str | None = None
     duplicate_of: str | None = None
+    description: str | None = None
+    categories: list[str] | None = None
+    tags: list[str] | None = None
+    fetched_at: datetime | None = None
+    """When a crawler fetched the page (WARC-Date); None when the input does not say."""
+    data: bytes | None = None
+    """Undecoded content from a container record (JSON, WARC), decoded by `decode_document` in the worker."""
+    declared_charset: str | None = None
+    """Charset the container declared (HTTP Content-Type); a hint, checked against the bytes."""
 
     @property
     def rejected(self) -> bool:
