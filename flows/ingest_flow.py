@@ -1,7 +1,9 @@
 """Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.pipeline`.
 
 Tasks work on batches of files, never one document each: a Prefect task costs about 10 ms of client and
-server CPU here, more than cleaning a document.
+server CPU here, more than cleaning a document. Extraction, cleaning and language detection are CPU-bound,
+so by default tasks run in a process pool (one process per core, or
+PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS); `--dask-*` moves them to Dask.
 Run once with `python flows/ingest_flow.py [RAW OUT [CONFIG]] [--dask-workers N | --dask-address URL]`.
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from ingest.config import load_config
 from ingest.pipeline import batched, finish_run, list_raw_files, locked_output, process_batch
@@ -52,7 +55,7 @@ def finish_task(
     return summary.to_dict()
 
 
-@flow(name="ingest", log_prints=False)
+@flow(name="ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
 def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None, wait: bool = False) -> dict:
     """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/).
 
