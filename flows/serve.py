@@ -14,6 +14,11 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python flows/serve.py`: make `flows` importable from the repo root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment

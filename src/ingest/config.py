@@ -78,6 +78,31 @@ class FilterConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """Exact and near-duplicate detection; see src/ingest/dedup.py and README, 'Duplicates'."""
+
+    near: bool = True
+    """Detect near-duplicates (MinHash + LSH); false keeps exact-duplicate detection only."""
+    threshold: float = 0.5
+    """A candidate pair is a near-duplicate when its estimated Jaccard similarity of word shingles is at
+    least this. Copies with other chrome, a dropped paragraph or retouched words score 0.5-1.0; different
+    articles about the same story mostly below 0.3."""
+    shingle_words: int = 5
+    """Words per shingle. Longer shingles make two rewrites of one story look less alike."""
+    num_perm: int = 128
+    """MinHash hash functions (signature length). More: a finer similarity estimate, slower signatures."""
+    bands: int = 32
+    """LSH bands; `num_perm` must be a multiple. Pairs sharing one whole band (num_perm/bands values) become
+    candidates: with 32 bands of 4, a pair at similarity 0.5 is a candidate with probability 0.87, at 0.6
+    with 0.99, at 0.3 with 0.23."""
+    max_bucket: int = 200
+    """A band bucket with more documents than this compares each member with the first `max_bucket`
+    only (bounds the pairs a degenerate bucket, such as many near-empty texts, can produce)."""
+    index: bool = True
+    """Keep the cross-run index under OUT/_index/ and catch copies of documents kept by earlier runs."""
+
+
+@dataclass(frozen=True, slots=True)
 class RunConfig:
     workers: int = 0
     """Processes for the per-document steps; 0 means one per CPU core."""
@@ -102,6 +127,7 @@ class IngestConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     language: LanguageConfig = field(default_factory=LanguageConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def effective_workers(self) -> int:

@@ -1,19 +1,28 @@
-"""Duplicate detection and the identifiers it rests on.
+"""Duplicate detection: the identifiers it rests on and the per-document signature step.
 
-`content_hash` is a hash of the text after folding what copies of one article differ in without being
-different: whitespace, line endings, quote marks and dashes. `doc_id` adds the source to it, so it is stable
-across reruns and distinct for the same article found in two files.
+`content_hash` is a fast non-cryptographic hash (xxh3-128) of the text after folding what copies of one
+article differ in without being different: whitespace, line endings, quote marks and dashes. `doc_id` adds
+the source to it, so it is stable across reruns and distinct for the same article found in two files.
 
-Canonical rule for exact duplicates: the first document in discovery order (sorted relative path, then
-record index) is kept; later copies are rejected as `exact_duplicate` with `duplicate_of` set to its doc_id.
+`minhash_step` computes the MinHash signature of the cleaned text in the worker processes
+(`dedup_minhash.py`); the run-level decisions (exact and near-duplicate clusters, canonical copies, the
+cross-run index) are in `dedup_run.py` and `dedup_index.py`. `drop_exact_duplicates` is the streaming
+exact-only variant, kept for callers that hold no signatures.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import xxhash
 
 from ingest.records import Document
+
+if TYPE_CHECKING:
+    from ingest.config import DedupConfig
+    from ingest.dedup_minhash import MinHasher
 
 _FOLD = str.maketrans(
     {
@@ -46,7 +55,7 @@ def dedup_key(text: str) -> str:
 
 
 def _digest(value: str) -> str:
-    return hashlib.blake2b(value.encode("utf-8"), digest_size=16).hexdigest()
+    return xxhash.xxh3_128_hexdigest(value.encode("utf-8"))
 
 
 def content_hash(text: str) -> str:
@@ -74,3 +83,18 @@ def drop_exact_duplicates(docs: Iterable[Document]) -> Iterator[Document]:
                 doc.reject("exact_duplicate", "same text as an earlier document")
                 doc.duplicate_of = kept_id
         yield doc
+
+
+@lru_cache(maxsize=4)
+def minhasher(num_perm: int, shingle_words: int) -> MinHasher:
+    from ingest.dedup_minhash import MinHasher
+
+    return MinHasher(num_perm, shingle_words)
+
+
+def minhash_step(doc: Document, config: DedupConfig) -> Document:
+    """The MinHash signature of the cleaned text, for near-duplicate detection at the end of the run."""
+    if config.near:
+        hasher = minhasher(config.num_perm, config.shingle_words)
+        doc.minhash = hasher.signature(doc.text or "").tobytes()
+    return doc

@@ -23,7 +23,8 @@ from pathlib import Path
 from ingest import PIPELINE_VERSION
 from ingest.clean import clean_text
 from ingest.config import IngestConfig
-from ingest.dedup import assign_ids, drop_exact_duplicates
+from ingest.dedup import assign_ids, minhash_step
+from ingest.dedup_stage import dedup_and_write
 from ingest.discover import discover, relative_source
 from ingest.extract import extract_html
 from ingest.language import detect_language
@@ -31,7 +32,7 @@ from ingest.lock import LockBusy, run_lock
 from ingest.normalize import normalize_field, normalize_text
 from ingest.readers import decode_document, read_file
 from ingest.records import Document
-from ingest.write import write_dataset, write_json_atomic
+from ingest.write import write_json_atomic
 
 Step = Callable[[Document], Document]
 
@@ -116,6 +117,7 @@ def document_steps(config: IngestConfig) -> list[Step]:
         partial(normalize_step, config=config),
         partial(length_step, config=config),
         partial(language_step, config=config),
+        partial(minhash_step, config=config.dedup),
     ]
 
 
@@ -253,6 +255,8 @@ class RunSummary:
     documents_rejected: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     lines_removed_by_rule: dict[str, int] = field(default_factory=dict)
+    dedup: dict[str, float] = field(default_factory=dict)
+    """Duplicate stage: earlier-run documents matched in the index, duplicates of them, seconds."""
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -306,11 +310,10 @@ def finish_run(
     run_id = new_run_id(started)
     tally = _Tally()
     try:
-        written = write_dataset(
-            tally.observe(drop_exact_duplicates(docs)), out, run_id, started, config.run.rows_per_file
-        )
+        written, duplicates, dedup_stats = dedup_and_write(tally.observe(docs), out, run_id, started, config)
     except OSError as exc:
         raise RunError(f"cannot write output to {out}: {exc}") from exc
+    tally.reasons.update(duplicates)
     summary = RunSummary(
         run_id=run_id,
         raw=str(raw_root),
@@ -322,6 +325,7 @@ def finish_run(
         documents_rejected=written.rejected,
         rejected_by_reason=dict(sorted(tally.reasons.items())),
         lines_removed_by_rule=dict(sorted(tally.rules.items())),
+        dedup=dedup_stats,
         seconds=round(time.perf_counter() - clock_start, 3),
     )
     write_json_atomic(out / "_runs" / f"{run_id}.json", summary.to_dict())

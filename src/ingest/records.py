@@ -43,6 +43,8 @@ class Document:
     reason: str | None = None
     detail: str | None = None
     duplicate_of: str | None = None
+    minhash: bytes | None = None
+    """MinHash signature of `text` (uint32 little-endian, `dedup.num_perm` values), computed in the worker."""
     description: str | None = None
     categories: list[str] | None = None
     tags: list[str] | None = None

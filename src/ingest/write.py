@@ -12,16 +12,20 @@ import ctypes.util
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest import PIPELINE_VERSION
+from ingest.dedup import dedup_key
+from ingest.dedup_run import Decisions
 from ingest.records import Document
 
 OUTPUTS = ("documents", "rejected")
@@ -45,16 +49,29 @@ DOCUMENT_FIELDS = [
     pa.field("content_type", pa.string()),
     pa.field("encoding", pa.string()),
     pa.field("content_hash", pa.string()),
+    pa.field("description", pa.string()),
+    pa.field("categories", pa.list_(pa.string())),
+    pa.field("tags", pa.list_(pa.string())),
+    pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
     pa.field("ingested_at", pa.timestamp("us", tz="UTC"), nullable=False),
     pa.field("pipeline_version", pa.string(), nullable=False),
 ]
-DOCUMENTS_SCHEMA = pa.schema(DOCUMENT_FIELDS)
+DOCUMENTS_SCHEMA = pa.schema([*DOCUMENT_FIELDS, pa.field("duplicate_count", pa.int32())])
 REJECTED_SCHEMA = pa.schema(
     [
         *DOCUMENT_FIELDS,
         pa.field("reason", pa.string(), nullable=False),
         pa.field("detail", pa.string()),
         pa.field("duplicate_of", pa.string()),
+        pa.field("similarity", pa.float64()),
+    ]
+)
+# Every processed document, before the run-level duplicate decisions: what the writer routes afterwards.
+SPILL_SCHEMA = pa.schema(
+    [
+        *(f.with_nullable(True) if f.name == "reason" else f for f in REJECTED_SCHEMA),
+        pa.field("minhash", pa.binary()),
+        pa.field("n_chars", pa.int64()),
     ]
 )
 
@@ -65,7 +82,21 @@ def document_row(doc: Document, ingested_at: datetime) -> dict[str, Any]:
     row["ingested_at"] = ingested_at
     row["pipeline_version"] = PIPELINE_VERSION
     if doc.rejected:
-        row.update(reason=doc.reason, detail=doc.detail, duplicate_of=doc.duplicate_of)
+        row.update(reason=doc.reason, detail=doc.detail, duplicate_of=doc.duplicate_of, similarity=None)
+    else:
+        row["duplicate_count"] = 0
+    return row
+
+
+def spill_row(doc: Document, ingested_at: datetime) -> dict[str, Any]:
+    row = document_row(doc, ingested_at)
+    row.update(
+        reason=doc.reason,
+        detail=doc.detail,
+        duplicate_of=doc.duplicate_of,
+        minhash=doc.minhash,
+        n_chars=len(dedup_key(doc.text or "")),
+    )
     return row
 
 
@@ -77,6 +108,7 @@ class _PartWriter:
         self.rows_per_file, self.batch_rows = rows_per_file, batch_rows
         self.pending: list[dict[str, Any]] = []
         self.part, self.rows_in_part = 0, 0
+        self.rows_total = 0
         self.writer: pq.ParquetWriter | None = None
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -84,6 +116,23 @@ class _PartWriter:
         self.pending.append(row)
         if len(self.pending) >= self.batch_rows:
             self._flush()
+
+    def add_table(self, table: pa.Table) -> None:
+        """Rows already in this writer's schema, after any pending single rows."""
+        self._flush()
+        start = 0
+        while start < table.num_rows:
+            if self.writer is None:
+                path = self.folder / f"part-{self.part:05d}.parquet"
+                self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            room = self.rows_per_file - self.rows_in_part
+            chunk = table.slice(start, room)
+            self.writer.write_table(chunk)
+            start += chunk.num_rows
+            self.rows_in_part += chunk.num_rows
+            self.rows_total += chunk.num_rows
+            if self.rows_in_part >= self.rows_per_file:
+                self._close_part()
 
     def _flush(self) -> None:
         while self.pending:
@@ -94,6 +143,7 @@ class _PartWriter:
             chunk, self.pending = self.pending[:room], self.pending[room:]
             self.writer.write_table(pa.Table.from_pylist(chunk, schema=self.schema))
             self.rows_in_part += len(chunk)
+            self.rows_total += len(chunk)
             if self.rows_in_part >= self.rows_per_file:
                 self._close_part()
 
@@ -170,6 +220,88 @@ def write_dataset(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return WriteResult(kept=counts["documents"], rejected=counts["rejected"])
+
+
+def prepare_staging(out: Path, run_id: str) -> Path:
+    """A fresh staging folder for this run, after deleting those that dead runs left behind."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
+    staging = out / f"{STAGING_PREFIX}{run_id}"
+    staging.mkdir()
+    return staging
+
+
+def spill_documents(docs: Iterable[Document], staging: Path, ingested_at: datetime) -> int:
+    """Every processed document to `staging/spill/` (SPILL_SCHEMA), in order; the count written.
+
+    The run's documents are not held in memory: duplicate decisions read back only a few columns, then
+    `route_spill` streams the rows to documents/ and rejected/."""
+    writer = _PartWriter(staging / "spill", SPILL_SCHEMA, rows_per_file=1 << 62, batch_rows=1000)
+    count = 0
+    for doc in docs:
+        writer.add(spill_row(doc, ingested_at))
+        count += 1
+    writer.close()
+    return count
+
+
+def read_spill(staging: Path, columns: list[str]) -> pa.Table:
+    return pq.read_table(staging / "spill", columns=columns, schema=SPILL_SCHEMA)
+
+
+def _spill_batches(staging: Path, batch_rows: int = 4096) -> Iterator[pa.Table]:
+    for part in sorted((staging / "spill").glob("part-*.parquet")):
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows):
+            yield pa.Table.from_batches([batch])
+
+
+def route_spill(staging: Path, decisions: Decisions | None, rows_per_file: int) -> WriteResult:
+    """Spilled rows, with the duplicate decisions applied, to staging/documents and staging/rejected."""
+    writers = {
+        "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file),
+        "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file),
+    }
+    offset = 0
+    for table in _spill_batches(staging):
+        n = table.num_rows
+        if decisions is not None:
+            end = offset + n
+            merged = {}
+            for name in ("reason", "detail", "duplicate_of"):
+                decided = getattr(decisions, name)[offset:end]
+                current = table.column(name).to_pylist()
+                merged[name] = [d if d is not None else c for d, c in zip(decided, current, strict=True)]
+            for name, values in merged.items():
+                table = table.set_column(
+                    table.schema.get_field_index(name), name, pa.array(values, pa.string())
+                )
+            similarity = pa.array(decisions.similarity[offset:end], pa.float64())
+            counts = pa.array(decisions.duplicate_count[offset:end], pa.int32())
+        else:
+            similarity = pa.nulls(n, pa.float64())
+            counts = pa.array(np.zeros(n, dtype=np.int32))
+        table = table.set_column(table.schema.get_field_index("similarity"), "similarity", similarity)
+        kept = pc.is_null(table.column("reason"))
+        documents = table.append_column("duplicate_count", counts).filter(kept)
+        writers["documents"].add_table(documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
+        rejected = table.filter(pc.invert(kept))
+        writers["rejected"].add_table(rejected.select(REJECTED_SCHEMA.names).cast(REJECTED_SCHEMA))
+        offset += n
+    for writer in writers.values():
+        writer.close()
+    return WriteResult(kept=writers["documents"].rows_total, rejected=writers["rejected"].rows_total)
+
+
+def commit_staging(staging: Path, out: Path, after_swap: Callable[[], None] | None = None) -> None:
+    """Swap staged documents/ and rejected/ into place, then run `after_swap` (the index commit); the
+    staging folder is removed whatever happens."""
+    try:
+        for name in OUTPUTS:
+            _move_into_place(staging / name, out / name, staging / f"previous-{name}")
+        if after_swap is not None:
+            after_swap()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:

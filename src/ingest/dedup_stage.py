@@ -1,0 +1,135 @@
+"""The run-level duplicate stage: spill, decide on signatures, route rows, update the cross-run index.
+
+Order of steps, chosen so that a crash at any point leaves a consistent state:
+1. every processed document is spilled to `OUT/.staging-<run_id>/spill/` (Parquet), so the run never holds
+   all documents in memory;
+2. the columns the decisions need (ids, hashes, canonical-rule fields, signatures) are read back, the
+   cross-run index is queried for this run's keys, and `dedup_run.decide` rejects the copies;
+3. the spilled rows are streamed to `staging/documents` and `staging/rejected` with the decisions applied,
+   and this run's index entries are written to `staging/index`;
+4. documents/ and rejected/ are swapped into place, then `staging/index` is renamed to
+   `OUT/_index/runs/<run_id>` (see `dedup_index.py` for why in this order); the staging folder is removed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ingest.config import IngestConfig
+from ingest.dedup_index import DOCS_SCHEMA, IndexParams, all_keys, commit_run_index, lookup, write_run_index
+from ingest.dedup_run import PriorDocs, RunDocs, decide, signatures_from_column
+from ingest.records import Document
+from ingest.write import (
+    WriteResult,
+    commit_staging,
+    prepare_staging,
+    read_spill,
+    route_spill,
+    spill_documents,
+)
+
+DECISION_COLUMNS = [
+    "doc_id",
+    "content_hash",
+    "reason",
+    "published",
+    "n_chars",
+    "source_path",
+    "source_record",
+    "minhash",
+]
+
+
+def dedup_and_write(
+    docs: Iterable[Document], out: Path, run_id: str, started: datetime, config: IngestConfig
+) -> tuple[WriteResult, Counter[str], dict]:
+    """Spill, decide, write and commit (module docstring). Returns the write counts, the duplicate
+    rejections by reason, and statistics for the run summary."""
+    settings = config.dedup
+    params = IndexParams(settings.num_perm, settings.shingle_words, settings.bands)
+    staging = prepare_staging(out, run_id)
+    try:
+        spill_documents(docs, staging, started)
+        clock = time.perf_counter()
+        table = read_spill(staging, DECISION_COLUMNS)
+        eligible = np.asarray(table.column("reason").is_null())
+        signatures = (
+            signatures_from_column(table.column("minhash"), settings.num_perm) if settings.near else None
+        )
+        run_docs = RunDocs(
+            doc_id=table.column("doc_id").to_pylist(),
+            content_hash=table.column("content_hash").to_pylist(),
+            eligible=eligible,
+            published=table.column("published").to_pylist(),
+            n_chars=table.column("n_chars").to_numpy(zero_copy_only=False),
+            source_path=table.column("source_path").to_pylist(),
+            source_record=table.column("source_record").to_pylist(),
+            signatures=signatures,
+        )
+        del table
+        rows = np.flatnonzero(eligible)
+        hashes = [run_docs.content_hash[i] for i in rows]
+        sigs = None if signatures is None else signatures[rows]
+        keys = all_keys(hashes, sigs, settings.bands)
+        prior = lookup(out, params, keys) if settings.index else PriorDocs()
+        if signatures is None:
+            prior.signatures = None
+        threshold = settings.threshold if settings.near else 2.0
+        decisions = decide(run_docs, prior, threshold, settings.bands, settings.max_bucket)
+        written = route_spill(staging, decisions, config.run.rows_per_file)
+        if settings.index:
+            _stage_index(staging / "index", params, run_docs, decisions, rows, keys, started)
+        commit_staging(staging, out, after_swap=lambda: commit_run_index(staging / "index", out, run_id))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    reasons = Counter(r for r in decisions.reason if r is not None)
+    earlier = set(prior.doc_id)
+    stats = {
+        "earlier_documents_matched": len(prior),
+        "duplicates_of_earlier_runs": sum(
+            1 for r, d in zip(decisions.reason, decisions.duplicate_of, strict=True) if r and d in earlier
+        ),
+        "seconds": round(time.perf_counter() - clock, 3),
+    }
+    return written, reasons, stats
+
+
+def _stage_index(
+    folder: Path,
+    params: IndexParams,
+    docs: RunDocs,
+    decisions,
+    rows: np.ndarray,
+    keys: np.ndarray,
+    started: datetime,
+) -> None:
+    """This run's new index entries: documents it keeps that no earlier run indexed under this doc_id."""
+    new = np.array(
+        [decisions.reason[i] is None and not decisions.already_indexed[i] for i in rows], dtype=bool
+    )
+    chosen = rows[new]
+    if len(chosen) == 0:
+        return
+    signatures = docs.signatures
+    table = pa.table(
+        {
+            "doc_id": [docs.doc_id[i] for i in chosen],
+            "content_hash": [docs.content_hash[i] for i in chosen],
+            "published": [docs.published[i] for i in chosen],
+            "n_chars": docs.n_chars[chosen].astype(np.int64),
+            "source_path": [docs.source_path[i] for i in chosen],
+            "source_record": [docs.source_record[i] for i in chosen],
+            "ingested_at": [started.isoformat()] * len(chosen),
+            "signature": [None if signatures is None else signatures[i].tobytes() for i in chosen],
+        },
+        schema=DOCS_SCHEMA,
+    )
+    write_run_index(folder, params, table, keys[new])
