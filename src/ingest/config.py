@@ -54,6 +54,8 @@ class ReadConfig:
 class ExtractConfig:
     favor_precision: bool = False
     """Passed to trafilatura; the default balances precision and recall."""
+    favor_recall: bool = False
+    """Passed to trafilatura: keep more of the page where the article container is unclear."""
     include_tables: bool = True
     include_comments: bool = False
     """Reader comments are not the article."""

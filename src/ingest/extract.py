@@ -7,9 +7,13 @@ newsletter boxes and share prompts often sit inside the article container.
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import urlsplit
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from ingest.config import ExtractConfig
 from ingest.records import Document, Removal
@@ -42,27 +46,156 @@ def split_leading_headline(text: str, title: str | None) -> tuple[str, list[Remo
     return text, []
 
 
+_SEGMENT_SEP = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00b7\u2022»/]|::)\s+")
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str | None) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text or "")}
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the shorter string's words that the other has too."""
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+
+
+def _squash(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def strip_site_name(title: str, site: str | None, host: str | None) -> str:
+    """'Headline | Site' -> 'Headline': drop title segments that name the site (its name or its domain),
+    else a short last segment after a separator when what stays is a real headline."""
+    parts = _SEGMENT_SEP.split(title)
+    if len(parts) < 2:
+        return title
+    site_words = _words(site) | _words((host or "").removeprefix("www.").rsplit(".", 1)[0])
+    site_joined = "".join(sorted(site_words))
+    kept = [
+        part
+        for part in parts
+        if not (
+            _words(part)
+            and (_words(part) <= site_words or "".join(_WORD.findall(part.casefold())) == site_joined)
+        )
+    ]
+    if kept and len(kept) < len(parts):
+        return kept[0] if len(kept) == 1 else " - ".join(kept)
+    head = title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00b7\u2022»/")
+    if len(_WORD.findall(parts[-1])) <= 4 and len(_WORD.findall(head)) >= 3:
+        return head
+    return title
+
+
+def _json_ld_headline(tree: HtmlElement) -> str | None:
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:10]:
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                stack.extend(graph if isinstance(graph, list) else [graph] if graph else [])
+                if isinstance(item.get("headline"), str) and item["headline"].strip():
+                    return _squash(item["headline"])
+    return None
+
+
+def page_title_candidates(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """(the page's <h1> headings, its metadata titles: og:title, JSON-LD headline, <title>)."""
+    h1s = [_squash(" ".join(h.itertext())) for h in tree.xpath("//h1")[:5]]
+    metas = [
+        *tree.xpath('//meta[@property="og:title" or @name="og:title" or @name="twitter:title"]/@content')[:1],
+        _json_ld_headline(tree),
+        *tree.xpath("//title/text()")[:1],
+    ]
+    return [h for h in h1s if 1 <= len(_WORD.findall(h)) <= 40], [
+        _squash(m) for m in metas if m and m.strip()
+    ]
+
+
+def choose_title(h1s: list[str], metas: list[str], site: str | None, host: str | None) -> str | None:
+    """The article's headline, as a reader sees it on the page.
+
+    The visible <h1> is the headline when the page's metadata titles agree with it (same words, or most of
+    them): metadata titles carry ' | Site' suffixes and SEO rewrites. An <h1> that only names the site (a
+    logo) is skipped. Without an agreeing <h1>, the first metadata title with the site name stripped."""
+    stripped = [strip_site_name(m, site, host) for m in metas]
+    site_words = _words(site)
+    h1s = [h for h in h1s if not (site_words and _words(h) <= site_words)]
+    folded = {_squash(t).casefold() for t in metas + stripped}
+    for h1 in h1s:
+        if h1.casefold() in folded:
+            return h1
+    if h1s:
+        best = max(h1s, key=lambda h: max((_overlap(h, m) for m in metas), default=0.0))
+        score = max((_overlap(best, m) for m in metas), default=0.0)
+        if score >= 0.4 or (not metas and len(_WORD.findall(best)) >= 3):
+            return best
+        first = h1s[0]
+        if len(_WORD.findall(first)) >= 4 and max((_overlap(first, m) for m in metas), default=0.0) > 0:
+            return first
+    if stripped:
+        return stripped[0]
+    return h1s[0] if h1s else None
+
+
+def _as_list(value: object) -> list[str] | None:
+    if not value:
+        return None
+    items = value if isinstance(value, list) else str(value).split(",")
+    out = [_squash(str(v)) for v in items if _squash(str(v))]
+    return out or None
+
+
 def extract_html(doc: Document, config: ExtractConfig) -> Document:
-    """Fill `raw_text` and metadata from `doc.html`; reject the document when no main text is found."""
+    """Fill `raw_text` and metadata from `doc.html`; reject the document when no main text is found.
+
+    Metadata a container already gave (a JSON record's title, a WARC record's URL) is kept where the page
+    has none; the page's canonical URL wins over the fetch URL."""
     if doc.rejected or doc.html is None:
         return doc
     try:
+        tree = load_html(doc.html)
+        if tree is None:
+            doc.html = None
+            return doc.reject("no_article", "the HTML does not parse to a document")
+        h1s, metas = page_title_candidates(tree)
         result = trafilatura.bare_extraction(
-            doc.html,
+            tree,
+            url=doc.url,
             with_metadata=True,
             include_comments=config.include_comments,
             include_tables=config.include_tables,
             favor_precision=config.favor_precision,
+            favor_recall=config.favor_recall,
         )
     except Exception as exc:  # trafilatura and lxml raise many types on hostile markup
+        doc.html = None
         return doc.reject("extract_error", f"{type(exc).__name__}: {exc}")
     doc.html = None
     if result is None or not (result.text or "").strip():
         return doc.reject("no_article", "trafilatura found no main text")
-    doc.title = result.title or None
-    doc.raw_text, doc.removed = split_leading_headline(result.text, doc.title)
-    doc.author = result.author or None
-    doc.published = result.date or None
-    doc.site = result.sitename or None
-    doc.url = result.url or None
+    site = result.sitename or None
+    host = urlsplit(result.url or doc.url or "").hostname
+    if result.title and result.title not in metas:
+        metas.append(_squash(result.title))
+    doc.title = doc.title or choose_title(h1s, metas, site, host)
+    text, removed = split_leading_headline(result.text, doc.title)
+    if not removed and result.title and result.title != doc.title:
+        text, removed = split_leading_headline(text, result.title)
+    doc.raw_text, doc.removed = text, [*doc.removed, *removed]
+    doc.author = doc.author or result.author or None
+    doc.published = doc.published or result.date or None
+    doc.site = doc.site or site
+    doc.url = result.url or doc.url
+    doc.description = _squash(result.description) or None
+    doc.categories = _as_list(result.categories)
+    doc.tags = _as_list(result.tags)
     return doc
