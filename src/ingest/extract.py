@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from ingest.config import ExtractConfig
@@ -175,6 +176,7 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
             include_tables=config.include_tables,
             favor_precision=config.favor_precision,
             favor_recall=config.favor_recall,
+            date_extraction_params=set_date_params(config.date_extensive_search),
         )
     except Exception as exc:  # trafilatura and lxml raise many types on hostile markup
         doc.html = None

@@ -1,0 +1,164 @@
+"""HTML speed and WARC memory benchmark (issue 4).
+
+1. docs/s per core on news pages (`../shared/eval/dev/raw-html`): trafilatura alone (bare_extraction,
+   metadata on) and our whole per-document path (read, decode, extract, clean, normalize, language), both
+   in one process;
+2. the speedup of `process_files` with 2 worker processes over 1, measured side by side in alternating
+   rounds (the machine is shared: absolute numbers are noisy, ratios less so);
+3. memory: a WARC.gz of about 1 GB uncompressed (the dev pages repeated with distinct URLs) is written to a
+   temporary folder, then (a) read to the end with `read_file` and (b) run through `process_files` with 2
+   workers for the first `--pipeline-records` records, sampling the main process's RSS as it goes.
+
+Run: uv run python benchmarks/html_speed.py [--pages 200] [--rounds 2] [--warc-mb 1000]
+     [--pipeline-records 600]
+Prints a markdown table; the README quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import trafilatura
+
+from ingest.config import IngestConfig, RunConfig
+from ingest.pipeline import process_files
+from ingest.readers import read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "dev" / "raw-html"
+sys.path.insert(0, str(ROOT / "tests"))
+from warc_util import http_response, record  # noqa: E402
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process in MB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * resource.getpagesize() / 1e6
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def trafilatura_alone(paths: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def ours(paths: list[Path], workers: int) -> tuple[float, int]:
+    config = IngestConfig(run=RunConfig(workers=workers, parallel_min_files=1))
+    start = time.perf_counter()
+    n = sum(1 for _ in process_files(paths, DEV, config))
+    return n / (time.perf_counter() - start), n
+
+
+def speed(n_pages: int, rounds: int) -> list[str]:
+    paths = sorted(DEV.glob("*.html.gz"))[:n_pages]
+    traf, one, two = [], [], []
+    for _ in range(rounds):
+        traf.append(trafilatura_alone(paths))
+        one.append(ours(paths, 1)[0])
+        two.append(ours(paths, 2)[0])
+    best = max  # the least disturbed round on a shared machine
+    ratios = [b / a for a, b in zip(one, two, strict=True)]
+    return [
+        f"pages: {len(paths)} dev pages, {rounds} rounds, best round shown (all rounds: see below)",
+        "",
+        "| path | docs/s |",
+        "|---|---|",
+        f"| trafilatura alone, 1 process | {best(traf):.1f} |",
+        f"| ingest per-document path, 1 process (docs/s per core) | {best(one):.1f} |",
+        f"| ingest `process_files`, 2 worker processes | {best(two):.1f} |",
+        f"| speedup 2 processes / 1 (per round) | {', '.join(f'{r:.2f}x' for r in ratios)} |",
+        "",
+        f"all rounds: trafilatura {[round(x, 1) for x in traf]}, 1 process {[round(x, 1) for x in one]}, "
+        f"2 processes {[round(x, 1) for x in two]}",
+    ]
+
+
+def write_big_warc(path: Path, target_mb: int) -> tuple[int, int]:
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted(DEV.glob("*.html.gz"))]
+    written = n = 0
+    with path.open("wb") as out:
+        out.write(gzip.compress(record("warcinfo", "", b"software: html_speed\r\n"), compresslevel=1))
+        while written < target_mb * 1_000_000:
+            body = pages[n % len(pages)]
+            block = http_response(body)
+            out.write(
+                gzip.compress(record("response", f"https://bench.example/{n}", block, n=n), compresslevel=1)
+            )
+            written += len(block)
+            n += 1
+    return n, written
+
+
+def memory(target_mb: int, pipeline_records: int) -> list[str]:
+    tmp = Path(tempfile.mkdtemp(prefix="ingest-warc-"))
+    try:
+        path = tmp / "big.warc.gz"
+        n_records, size = write_big_warc(path, target_mb)
+        lines = [
+            f"archive: {n_records} responses, {size / 1e6:.0f} MB uncompressed, "
+            f"{path.stat().st_size / 1e6:.0f} MB on disk",
+            "",
+            "| stage | records | RSS of the main process (MB) |",
+            "|---|---|---|",
+        ]
+        base = rss_mb()
+        lines.append(f"| before reading | 0 | {base:.0f} |")
+        start = time.perf_counter()
+        checkpoints = {n_records // 4, n_records // 2, 3 * n_records // 4}
+        for i, _ in enumerate(read_file(path, "big.warc.gz", IngestConfig().read, decode=False), 1):
+            if i in checkpoints:
+                lines.append(f"| read_file (streaming records) | {i} | {rss_mb():.0f} |")
+        seconds = time.perf_counter() - start
+        lines.append(f"| read_file, whole archive ({seconds:.0f} s) | {n_records} | {rss_mb():.0f} |")
+        config = IngestConfig(run=RunConfig(workers=2))
+        start = time.perf_counter()
+        step = max(1, pipeline_records // 4)
+        for i, _ in enumerate(process_files([path], tmp, config), 1):
+            if i % step == 0:
+                lines.append(f"| process_files, 2 workers | {i} | {rss_mb():.0f} |")
+            if i >= pipeline_records:
+                break
+        seconds = time.perf_counter() - start
+        lines.append("")
+        lines.append(
+            f"peak RSS of the main process over everything: {peak_rss_mb():.0f} MB; pipeline "
+            f"{pipeline_records / seconds:.1f} docs/s on 2 workers while the main process reads the archive"
+        )
+        return lines
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warc-mb", type=int, default=1000)
+    parser.add_argument("--pipeline-records", type=int, default=600)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    if not DEV.is_dir():
+        print(f"skipped: {DEV} not found")
+        return
+    print("\n".join(speed(args.pages, args.rounds)))
+    if not args.skip_memory:
+        print()
+        print("\n".join(memory(args.warc_mb, args.pipeline_records)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Quality benchmark of the HTML path on the dev pages (`../shared/eval/dev/raw-html`, 709 pages).
+
+Rows, each scored by `../shared/eval/score.py` (shingle P/R/F1 as the Scrapinghub benchmark computes it,
+title and author match):
+- trafilatura 2.3 alone, default options, and with favor_precision: its text, title and author as they come;
+- ingest with the plain-text cleaner switched off (`[clean] enabled = false`): our extraction alone
+  (trafilatura plus title choice and headline removal, ftfy, whitespace);
+- ingest as configured by default: the same plus the plain-text cleaner as a second pass. The cleaner
+  is another engineer's work in progress: this row measures whatever cleaner the working tree holds.
+
+Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]
+Writes benchmarks/quality/HTML.md. Skips with a message when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from types import ModuleType
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import trafilatura
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+EVAL = ROOT.parent / "shared" / "eval"
+DEV = EVAL / "dev"
+RAW = DEV / "raw-html"
+
+
+def load_scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _trafilatura_one(args: tuple[Path, bool]) -> dict:
+    path, precision = args
+    html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+    try:
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_precision=precision
+        )
+    except Exception:
+        result = None
+    return {
+        "source_path": path.name,
+        "text": (result.text if result else None) or "",
+        "title": result.title if result else None,
+        "author": result.author if result else None,
+    }
+
+
+def trafilatura_alone(paths: list[Path], precision: bool, out: Path, workers: int) -> float:
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        rows = list(pool.map(_trafilatura_one, [(p, precision) for p in paths], chunksize=8))
+    seconds = time.perf_counter() - start
+    (out / "documents").mkdir(parents=True)
+    (out / "rejected").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), out / "documents" / "part-00000.parquet")
+    return seconds
+
+
+def ingest(raw: Path, out: Path, config_text: str, workers: int) -> float:
+    config = out.parent / f"{out.name}.toml"
+    config.write_text(f"[run]\nworkers = {workers}\nparallel_min_files = 1\n{config_text}", encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+            "--config",
+            str(config),
+            "--quiet",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not RAW.is_dir():
+        print(f"skipped: {RAW} not found")
+        return
+    scorer = load_scorer()
+    paths = sorted(RAW.glob("*.html.gz"))
+    if args.limit:
+        paths = paths[: args.limit]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        raw = RAW
+        gold = DEV / "gold.jsonl"
+        if args.limit:
+            raw = tmp / "raw"
+            raw.mkdir()
+            for p in paths:
+                (raw / p.name).symlink_to(p)
+            ids = {p.name.split(".")[0] for p in paths}
+            gold = tmp / "gold.jsonl"
+            cases = [
+                json.loads(line) for line in DEV.joinpath("gold.jsonl").open(encoding="utf-8") if line.strip()
+            ]
+            gold.write_text("".join(json.dumps(c) + "\n" for c in cases if c["id"] in ids), encoding="utf-8")
+        runs: list[tuple[str, Path, float]] = []
+        for label, precision in (
+            ("trafilatura 2.3 alone, default", False),
+            ("trafilatura, favor_precision", True),
+        ):
+            out = tmp / label.replace(" ", "_").replace(",", "")
+            runs.append((label, out, trafilatura_alone(paths, precision, out, args.workers)))
+        for label, config_text in (
+            ("ingest, extraction only (cleaner off)", "[clean]\nenabled = false\n"),
+            ("ingest, default (extraction + cleaner)", ""),
+        ):
+            out = tmp / label.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "")
+            runs.append((label, out, ingest(raw, out, config_text, args.workers)))
+        lines = [
+            "# HTML path: quality on the dev pages",
+            "",
+            f"{len(paths)} pages of `../shared/eval/dev/raw-html`, scored with `../shared/eval/score.py`; "
+            f"{args.workers} worker processes.",
+            "Reproduce: `uv run python benchmarks/quality/html_quality.py`.",
+            "",
+            "| run | shingle P | shingle R | shingle F1 | bow F1 | title | author | found | seconds |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for label, out, seconds in runs:
+            r = scorer.score(gold, out)
+            lines.append(
+                f"| {label} | {r['shingle_precision']:.4f} | {r['shingle_recall']:.4f} | "
+                f"{r['shingle_f1']:.4f} | {r['bow_f1']:.4f} | {r['title_match']:.3f} | "
+                f"{r['author_match']:.3f} | {r['found']} | "
+                f"{seconds:.0f} |"
+            )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.limit:
+        (HERE / "HTML.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
