@@ -1,17 +1,75 @@
-"""Boilerplate removal for plain text (STUB: being replaced by the rule-based cleaner)."""
+"""Boilerplate removal for plain text: keep the article, drop the page around it, on any site.
+
+Order of work, each removed line recorded in `removed` with its rule name:
+1. layout: markdown syntax, indentation and hard wrapping are undone (`clean_lines`), so the rules judge
+   paragraphs, not the fragments a converter left;
+2. keyword rules (`rules.LINE_RULES`): precise, short-line-only patterns for what a line *does*
+   (asks to subscribe, counts comments, credits a photo);
+3. block rules: runs of short lines carrying prices, percentages and scores (`rules.PRICE_WIDGET`);
+4. the article classifier (`clean_model`): a small additive logistic model over line, block and position
+   statistics decides the lines no rule decided (`classifier:low_article_score`); trained on the dev set only
+   (see `training/`);
+5. metadata: headline -> `title`, byline -> `author`, agency marks and syndication footers -> `site`; the
+   headline and byline leave the body, an in-text mark such as "(Reuters) -" stays;
+6. repeated paragraphs: a paragraph that re-appears nearly verbatim inside a longer one (pull quotes,
+   teasers) is dropped, keeping the copy that stands in context.
+Where the evidence is weak the line stays: losing article text costs more than a stray line.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from ingest.clean_features import WORD, is_prose, page_features
+from ingest.clean_lines import Para, paragraphs
+from ingest.clean_model import load_model
 from ingest.records import Removal
+from ingest.rules import (
+    AGENCY_MARK,
+    APPEARED_FOOTER,
+    AUTHOR_SITE_MARK,
+    BYLINE,
+    LINE_RULES,
+    POST_FOOTER,
+    PRICE_WIDGET,
+    WIDGET_LABEL,
+    WIDGET_VALUE,
+)
+
+CLASSIFIER_RULE = "classifier:low_article_score"
+_DATE_ONLY = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|date)\s*:?\s*)?(?:on\s+)?[\w,./: -]{0,12}"
+    r"\b(?:19|20)\d\d\b[\w,./: -]{0,20}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CleanConfig:
-    """Settings of the cleaner; every field has a default and maps to the `[clean]` table of the TOML config."""
+    """Settings of the cleaner; every field has a default and maps to the `[clean]` table of the TOML config.
+
+    `enabled`: off returns every non-blank line (layout undone) and removes nothing.
+    `use_classifier`: off leaves only the keyword, block and repeat rules (precise, lower recall of noise).
+    `threshold`: article score below which the classifier drops a line; None uses the model's own threshold
+    (chosen on held-out folds); lower keeps more.
+    `max_chars`: longer inputs are cut here first (a guard against pathological pages, far above any article).
+    `extract_metadata`: off keeps headline and byline in the body and fills no fields.
+    `drop_repeats`: off keeps pull quotes and repeated paragraphs.
+    `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score.
+    `max_passes`: the cleaner re-reads its own output until nothing more goes (at most this many
+    passes), which
+    is what makes it idempotent: cleaning cleaned text removes nothing.
+    """
 
     enabled: bool = True
+    use_classifier: bool = True
+    threshold: float | None = None
+    max_chars: int = 2_000_000
+    extract_metadata: bool = True
+    drop_repeats: bool = True
+    continuation_floor: float = 0.15
+    max_passes: int = 30
 
 
 @dataclass(slots=True)
@@ -27,6 +85,293 @@ class CleanResult:
     published: str | None = None
 
 
+def rule_hit(text: str, n_words: int | None = None) -> str | None:
+    """Name of the first keyword rule (in `LINE_RULES` order) that matches the paragraph, or None."""
+    words = n_words if n_words is not None else len(text.split())
+    lower = text.lower()
+    for rule in LINE_RULES:
+        if rule.matches(text, words, lower):
+            return rule.name
+    return None
+
+
+def widget_runs(texts: list[str]) -> list[bool]:
+    """Mark runs of short lines that together form a price, ticker, score or weather widget.
+
+    A run is a maximal stretch of short lines (labels or values); it is a widget when it is long enough and a
+    large enough share of it are values. Labels alone ('Bitcoin') would never be judged noise on their own.
+    """
+    n = len(texts)
+    marks = [False] * n
+    is_value = [len(t) <= 40 and WIDGET_VALUE.match(t) is not None for t in texts]
+    is_short = [
+        v or (len(t) <= 40 and WIDGET_LABEL.match(t) is not None)
+        for t, v in zip(texts, is_value, strict=True)
+    ]
+    i = 0
+    while i < n:
+        if not is_short[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and is_short[j]:
+            j += 1
+        values = sum(is_value[i:j])
+        if j - i >= PRICE_WIDGET.min_run and values >= PRICE_WIDGET.min_value_share * (j - i):
+            lo, hi = i, j
+            while lo < hi and not is_value[lo] and not _label_of_value(texts, lo, is_value):
+                lo += 1
+            for k in range(lo, hi):
+                marks[k] = True
+        i = j
+    return marks
+
+
+def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
+    """A leading label belongs to the widget when a value follows within two lines."""
+    return any(is_value[k] for k in range(i + 1, min(len(texts), i + 3)))
+
+
+def _merge(first: CleanResult, second: CleanResult) -> CleanResult:
+    """The result of cleaning `first.text` again, with what the first pass found kept."""
+    return CleanResult(
+        text=second.text,
+        removed=first.removed + second.removed,
+        title=first.title or second.title,
+        author=first.author or second.author,
+        site=first.site or second.site,
+        published=first.published or second.published,
+    )
+
+
 def clean_text(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:
-    lines = [line.strip() for line in text.split("\n")]
-    return CleanResult(text="\n".join(line for line in lines if line))
+    """Keep the article body of a whole-page text; never raises on any string."""
+    try:
+        result = _clean(text if isinstance(text, str) else "", config)
+        for _ in range(config.max_passes - 1):
+            again = _clean(result.text, config)
+            if not again.removed:
+                break
+            result = _merge(result, again)
+        return result
+    except Exception:
+        paras = paragraphs(text) if isinstance(text, str) else []
+        return CleanResult(text="\n".join(p.text for p in paras))
+
+
+def _clean(text: str, config: CleanConfig) -> CleanResult:
+    if len(text) > config.max_chars:
+        text = text[: config.max_chars]
+    paras = paragraphs(text)
+    if not config.enabled or not paras:
+        return CleanResult(text="\n".join(p.text for p in paras))
+    n = len(paras)
+    texts = [p.text for p in paras]
+    reasons: list[str | None] = [
+        rule_hit(t) or ("markup" if p.markup else None) for p, t in zip(paras, texts, strict=True)
+    ]
+    for i, is_widget in enumerate(widget_runs(texts)):
+        if is_widget and reasons[i] is None:
+            reasons[i] = PRICE_WIDGET.name
+    scores = [1.0] * n
+    model = load_model() if config.use_classifier else None
+    if model is not None:
+        features = page_features(paras, [r is not None for r in reasons])
+        scores = model.scores(features)
+        threshold = model.threshold if config.threshold is None else config.threshold
+        prose_threshold = min(threshold, model.prose_threshold)
+        prose = [is_prose(f) for f in features]
+        for i, s in enumerate(scores):
+            limit = prose_threshold if prose[i] else threshold
+            if reasons[i] is None and s < limit:
+                reasons[i] = CLASSIFIER_RULE
+        _continue_prose(reasons, scores, prose, config.continuation_floor)
+        _never_empty(reasons, prose)
+    result = CleanResult(text="")
+    if config.extract_metadata:
+        _metadata(paras, reasons, result)
+    if config.drop_repeats:
+        _repeats(texts, reasons, scores)
+    result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
+    result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
+    return result
+
+
+def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[bool], floor: float) -> None:
+    """Give back running text that continues kept running text, unless its score is very low.
+
+    The article is one stretch of prose; the classifier is least sure at its ends and next to inserted
+    boilerplate (an ad marker, a newsletter box). A prose paragraph whose nearest prose neighbour (at most
+    three lines away, with nothing kept in between) is kept, is kept too when its score is above `floor`,
+    walking outwards in both directions.
+    """
+    n = len(reasons)
+    for step in (1, -1):
+        order = range(n) if step == 1 else range(n - 1, -1, -1)
+        for i in order:
+            if reasons[i] != CLASSIFIER_RULE or not prose[i] or scores[i] < floor:
+                continue
+            j = i - step
+            while 0 <= j < n and abs(i - j) <= 3 and not prose[j] and reasons[j] is not None:
+                j -= step
+            if 0 <= j < n and abs(i - j) <= 3 and prose[j] and reasons[j] is None:
+                reasons[i] = None
+
+
+def _never_empty(reasons: list[str | None], prose: list[bool]) -> None:
+    """When the classifier would leave no running text at all, keep the running text no rule named.
+
+    A page whose every paragraph scores low is one the model does not understand (a language without the
+    stop words it knows, an unusual layout): keeping its prose is safer than returning nothing.
+    """
+    if any(r is None and p for r, p in zip(reasons, prose, strict=True)):
+        return
+    for i, is_prose in enumerate(prose):
+        if is_prose and reasons[i] == CLASSIFIER_RULE:
+            reasons[i] = None
+
+
+def _metadata(paras: list[Para], reasons: list[str | None], result: CleanResult) -> None:
+    """Fill title, author, site (and published) from the text; headline and byline leave the body."""
+    texts = [p.text for p in paras]
+    for i, t in enumerate(texts):
+        if reasons[i] in ("syndication_footer", None, CLASSIFIER_RULE) and len(t) < 400:
+            post = POST_FOOTER.match(t)
+            if post:
+                result.title = result.title or post["title"].strip()
+                result.site = result.site or post["site"].strip()
+                reasons[i] = "syndication_footer"
+                continue
+            appeared = APPEARED_FOOTER.match(t)
+            if appeared and reasons[i] is not None:
+                result.site = result.site or appeared["site"].strip()
+    first = _first_prose(texts, reasons)
+    if first is None:
+        return
+    head_start = max(0, first - 8)
+    for i in range(head_start, min(len(texts), first + 2)):
+        byline = BYLINE.match(texts[i]) if len(texts[i]) <= 80 else None
+        if byline and _looks_like_name(byline["name"]):
+            result.author = result.author or byline["name"].strip()
+            reasons[i] = "byline"
+        elif _DATE_ONLY.match(texts[i]) and i < first and reasons[i] is not None:
+            result.published = result.published or texts[i]
+    mark = AUTHOR_SITE_MARK.match(texts[first])
+    if mark:
+        result.author = result.author or mark["author"].strip()
+        result.site = result.site or mark["site"].strip()
+    else:
+        agency = AGENCY_MARK.match(texts[first])
+        if agency:
+            result.site = result.site or agency["site"].strip()
+    title_at = _headline(texts, reasons, first)
+    if title_at is not None:
+        result.title = texts[title_at] if result.title is None else result.title
+        reasons[title_at] = "title"
+
+
+def _first_prose(texts: list[str], reasons: list[str | None]) -> int | None:
+    """Index of the first kept paragraph that reads as running text (the start of the article body)."""
+    fallback = None
+    for i, t in enumerate(texts):
+        if reasons[i] is None:
+            if fallback is None:
+                fallback = i
+            if len(t) >= 80 and t.rstrip("\"'”’)")[-1:] in ".!?…:":
+                return i
+    return fallback
+
+
+def _heading_like(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 30
+        and text[-1:] not in ".,;"
+        and not _DATE_ONLY.match(text)
+        and any(ch.isalpha() for ch in text)
+    )
+
+
+def _headline(texts: list[str], reasons: list[str | None], first: int) -> int | None:
+    """The headline: the heading-like line just above the body, preferring one echoed by the page's
+    first line.
+
+    Lines between it and the body may be bylines, dates or other removed noise, but not kept text: a kept
+    heading right above the body that is not the page title is an article subheading only when the page
+    title echoes another line further up.
+    """
+    page_title = set(WORD.findall(texts[0].lower())) if first > 0 else set()
+    candidates = []
+    for i in range(first - 1, max(-1, first - 9), -1):
+        if reasons[i] in ("byline", "title"):
+            continue
+        if _heading_like(texts[i]) and reasons[i] in (None, CLASSIFIER_RULE):
+            candidates.append(i)
+        elif reasons[i] is None:
+            break
+    if not candidates:
+        return None
+    for i in candidates:
+        words = WORD.findall(texts[i].lower())
+        if i > 0 and page_title and words and sum(w in page_title for w in words) >= 0.6 * len(words):
+            return i
+    nearest = candidates[0]
+    if reasons[nearest] is None or first - nearest <= 2:
+        return nearest
+    return next((i for i in candidates if len(texts[i].split()) >= 4), None)
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 12 and sum(w[:1].isupper() for w in words) >= max(1, len(words) // 2)
+
+
+def _norm_tokens(text: str) -> list[str]:
+    return WORD.findall(text.replace(".", "").lower())
+
+
+def _repeats(texts: list[str], reasons: list[str | None], scores: list[float]) -> None:
+    """Drop a kept paragraph that re-appears in context: inside a longer kept paragraph, or verbatim.
+
+    Pull quotes and teaser copies repeat a sentence of the article; the copy inside the longer paragraph
+    is the
+    one that stands in context. Identical copies keep the one the classifier scored higher (the first on
+    ties).
+    """
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    tokens = {i: _norm_tokens(texts[i]) for i in kept}
+    grams: dict[tuple[str, ...], set[int]] = {}
+    for i in kept:
+        for g in _trigrams(tokens[i]):
+            grams.setdefault(g, set()).add(i)
+    seen_exact: dict[tuple[str, ...], int] = {}
+    for i in kept:
+        key = tuple(tokens[i])
+        if len(key) < 3:
+            continue
+        if key in seen_exact:
+            j = seen_exact[key]
+            loser = i if scores[j] >= scores[i] else j
+            reasons[loser] = "repeated_paragraph"
+            seen_exact[key] = j if loser == i else i
+            continue
+        seen_exact[key] = i
+    for i in kept:
+        if reasons[i] is not None or len(tokens[i]) < 6:
+            continue
+        own = _trigrams(tokens[i])
+        if not own:
+            continue
+        hits: dict[int, int] = {}
+        for g in own:
+            for j in grams.get(g, ()):
+                if j != i:
+                    hits[j] = hits.get(j, 0) + 1
+        for j, count in hits.items():
+            if reasons[j] is None and len(tokens[j]) > len(tokens[i]) * 1.2 and count >= 0.8 * len(own):
+                reasons[i] = "repeated_paragraph"
+                break
+
+
+def _trigrams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[k : k + 3]) for k in range(len(tokens) - 2)}

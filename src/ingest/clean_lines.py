@@ -31,7 +31,7 @@ class Para:
     is_heading: bool = False
     block: int = 0
     block_start: bool = False
-    raw_lines: int = 1
+    markup: bool = False
 
 
 def strip_markdown(line: str) -> tuple[str, bool, bool]:
@@ -113,43 +113,27 @@ def unwrap(lines: list[str], width: int) -> list[str]:
 
 
 def paragraphs(text: str) -> list[Para]:
-    """Split a page into paragraphs with layout facts; blank lines only separate blocks and are dropped."""
+    """Split a page into paragraphs with layout facts; blank lines only separate blocks and are dropped.
+
+    A line that is nothing but markup (`*`, `__`, `---`) stays as a paragraph with `markup=True` and its
+    original text, so the cleaner can record its removal like any other line.
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw = [line.strip() for line in text.split("\n")]
     width = wrap_width(raw)
-    cleaned: list[tuple[str, bool, bool]] = []
-    for line in raw:
-        cleaned.append(strip_markdown(line) if line else ("", False, False))
-    if width is not None:
-        return _paragraphs_unwrapped(raw, width)
+    lines = unwrap(raw, width) if width is not None else raw
     out: list[Para] = []
     block = 0
     new_block = True
-    for line, is_list, is_heading in cleaned:
+    for line in lines:
         if not line:
             if not new_block:
                 block += 1
             new_block = True
             continue
-        out.append(Para(line, len(out), is_list, is_heading, block, new_block))
-        new_block = False
-    return out
-
-
-def _paragraphs_unwrapped(raw: list[str], width: int) -> list[Para]:
-    out: list[Para] = []
-    block = 0
-    new_block = True
-    for joined in unwrap(raw, width):
-        if not joined:
-            if not new_block:
-                block += 1
-            new_block = True
-            continue
-        line, is_list, is_heading = strip_markdown(joined)
-        if not line:
-            continue
-        out.append(Para(line, len(out), is_list, is_heading, block, new_block, joined.count(" ") // 8 + 1))
+        stripped, is_list, is_heading = strip_markdown(line)
+        para = Para(stripped or line, len(out), is_list, is_heading, block, new_block, markup=not stripped)
+        out.append(para)
         new_block = False
     return out

@@ -1,0 +1,218 @@
+"""Line and block statistics the article classifier reads.
+
+Every feature is a plain number computed from the paragraph, its block (the run of lines between blank lines)
+and its neighbourhood, never from a site's wording. Three groups:
+- the line itself: length, terminal punctuation, stop-word share (prose has many function words, menus have
+  none), capitalisation (Title Case is headings and menus), digit and symbol share (widgets, dates, prices);
+- its neighbourhood: lengths and sentence endings of the lines around it (a menu is a run of short lines).
+  Blank-line blocks are deliberately not used: whether a converter separates paragraphs by blank lines is the
+  converter's habit, and the held-out converters differ;
+- its position relative to the *prose* of the page rather than to the page: how much running text lies before
+  and after it and how far the nearest paragraph of running text is. Boilerplate clusters before the first and
+  after the last paragraph, however large it is, so this stays meaningful when the chrome outweighs the
+  article.
+Rule hits are features too (`rule_any`, `rule_near`): a run of boilerplate makes its neighbours suspect.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from ingest.clean_lines import Para
+
+WORD = re.compile(r"\w+")
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov"
+    r"|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|"
+    r"may|jun|jul|aug"
+    r"|sep|sept|oct|nov|dec)[a-z]*\.? \d{4}|\d{1,2}:\d{2}\s?(?:am|pm)?|\d+ (?:min|mins|minutes|hours?|days?)"
+    r"(?: ago| read)?)\b",
+    re.IGNORECASE,
+)
+_URLISH = re.compile(r"https?://|www\.|\.com\b|@\w|\b\w+@\w+\.\w+")
+_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s[|•·]|[|•·]\s")
+
+_STOPWORD_TEXT = """
+a about after all also an and any are as at be because been but by can could did do does for from
+had has have he her his how i if in into is it its just more most no not of on one only or other our
+out over said she so some such than that the their them then there these they this those through to
+up was we were what when where which while who will with would you your der die das und ist nicht
+ein eine zu den mit von sich des auf für im dem auch es an als wie bei nach le la les et est un une
+des du en que qui dans pour pas sur au avec ce il elle sont el los las y es un una del que en por
+con para se al lo como más pero su il di che e un una per non sono con del della le si da al o os as
+um uma do da em que para com não se na no de het een en van is dat op te zijn met voor niet и в во
+не что он на я с со как а то все она так его но да к у же вы за бы по только ее мне было от из это
+когда уже или ни быть был до для мы их чем была чтобы без будет кто этот того при после они w z na
+się nie do że jest to jak po od za przez dla och att det som en på är för med av den till har inte
+bir ve bu da de için ile olarak daha çok
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+"""Function words of English and a few other languages: prose has many, menus and widgets have none."""
+
+FEATURES: tuple[str, ...] = (
+    "log_chars",
+    "n_words",
+    "mean_word_len",
+    "ends_sentence",
+    "ends_colon",
+    "ends_comma_or_word",
+    "n_sentences",
+    "stop_share",
+    "cap_share",
+    "digit_share",
+    "symbol_share",
+    "upper_share",
+    "separators",
+    "is_list",
+    "is_heading",
+    "pos_rel",
+    "prose_before",
+    "prose_after",
+    "dist_prev_prose",
+    "dist_next_prose",
+    "win2_log_chars",
+    "win6_log_chars",
+    "prev_log_chars",
+    "next_log_chars",
+    "prev_ends_sentence",
+    "next_ends_sentence",
+    "dup_count",
+    "title_overlap",
+    "has_date",
+    "has_url",
+    "rule_any",
+    "rule_near",
+    "first_char_lower",
+    "starts_quote",
+)
+
+
+def line_stats(text: str) -> dict[str, float]:
+    """Statistics of one paragraph on its own."""
+    words = text.split()
+    n_words = len(words)
+    n_chars = len(text)
+    tokens = WORD.findall(text.lower())
+    n_tokens = len(tokens) or 1
+    letters = sum(map(str.isalpha, text))
+    digits = sum(map(str.isdigit, text))
+    spaces = text.count(" ")
+    symbols = n_chars - letters - digits - spaces
+    uppers = sum(map(str.isupper, text))
+    last = text[-1] if text else ""
+    if last in "\"'”’»)]*" and len(text) > 1:
+        last = text.rstrip("\"'”’»)]* ")[-1:] or last
+    caps = sum(1 for w in words if w[:1].isupper())
+    return {
+        "log_chars": math.log1p(n_chars),
+        "n_words": float(min(n_words, 200)),
+        "mean_word_len": (n_chars - spaces) / n_words if n_words else 0.0,
+        "ends_sentence": float(last in ".!?…。！？"),
+        "ends_colon": float(last == ":"),
+        "ends_comma_or_word": float(last.isalnum() or last == ","),
+        "n_sentences": float(min(text.count(". ") + text.count("? ") + text.count("! ") + 1, 30)),
+        "stop_share": _stop_count(tokens) / n_tokens,
+        "cap_share": caps / n_words if n_words else 0.0,
+        "digit_share": digits / n_chars if n_chars else 0.0,
+        "symbol_share": symbols / n_chars if n_chars else 0.0,
+        "upper_share": uppers / letters if letters else 0.0,
+        "separators": float(min(len(_SEPARATORS.findall(text)), 10)),
+        "has_date": float(_DATE.search(text) is not None),
+        "has_url": float(_URLISH.search(text) is not None),
+        "first_char_lower": float(text[:1].islower()),
+        "starts_quote": float(text[:1] in "\"“'‘«„"),
+    }
+
+
+def _stop_count(tokens: list[str]) -> int:
+    return sum(map(STOPWORDS.__contains__, tokens))
+
+
+def is_prose(stats: dict[str, float]) -> bool:
+    """Running text: a sentence-ending line of some length with function words in it."""
+    return stats["n_words"] >= 15 and stats["ends_sentence"] == 1.0 and stats["stop_share"] >= 0.15
+
+
+def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, float]]:
+    """Feature dicts for every paragraph of one page, in order."""
+    n = len(paras)
+    if n == 0:
+        return []
+    stats = [line_stats(p.text) for p in paras]
+    prose = [is_prose(s) for s in stats]
+    prose_chars = [len(p.text) if pr else 0 for p, pr in zip(paras, prose, strict=True)]
+    total_prose = sum(prose_chars) or 1
+    counts = Counter(p.text for p in paras)
+    title_words = _title_words(paras)
+    blocks: dict[int, list[int]] = {}
+    for i, p in enumerate(paras):
+        blocks.setdefault(p.block, []).append(i)
+    block_info: dict[int, tuple[float, float, float]] = {}
+    for b, members in blocks.items():
+        block_info[b] = (
+            float(min(len(members), 50)),
+            sum(stats[i]["log_chars"] for i in members) / len(members),
+            sum(stats[i]["ends_sentence"] for i in members) / len(members),
+        )
+    prev_prose = _distance_to_prose(prose, reverse=False)
+    next_prose = _distance_to_prose(prose, reverse=True)
+    log_chars = [s["log_chars"] for s in stats]
+    hits = [float(h) for h in rule_hits]
+    out: list[dict[str, float]] = []
+    before = 0
+    for i, p in enumerate(paras):
+        s = stats[i]
+        f = dict(s)
+        f["is_list"] = float(p.is_list)
+        f["is_heading"] = float(p.is_heading)
+        f["block_start"] = float(p.block_start)
+        f["block_len"], f["block_mean_log_chars"], f["block_sentence_share"] = block_info[p.block]
+        f["pos_rel"] = i / n
+        f["prose_before"] = before / total_prose
+        before += prose_chars[i]
+        f["prose_after"] = (total_prose - before) / total_prose if total_prose > 1 else 0.0
+        f["dist_prev_prose"] = float(prev_prose[i])
+        f["dist_next_prose"] = float(next_prose[i])
+        f["win2_log_chars"] = _window_mean(log_chars, i, 2)
+        f["win6_log_chars"] = _window_mean(log_chars, i, 6)
+        f["prev_log_chars"] = log_chars[i - 1] if i > 0 else 0.0
+        f["next_log_chars"] = log_chars[i + 1] if i + 1 < n else 0.0
+        f["prev_ends_sentence"] = stats[i - 1]["ends_sentence"] if i > 0 else 0.0
+        f["next_ends_sentence"] = stats[i + 1]["ends_sentence"] if i + 1 < n else 0.0
+        f["dup_count"] = float(min(counts[p.text], 5))
+        f["title_overlap"] = _overlap(p.text, title_words) if i > 0 else 0.0
+        f["rule_any"] = hits[i]
+        f["rule_near"] = _window_mean(hits, i, 3)
+        out.append(f)
+    return out
+
+
+def _title_words(paras: list[Para]) -> frozenset[str]:
+    """Words of the page's first line: html-text and similar converters put the HTML <title> there."""
+    return frozenset(WORD.findall(paras[0].text.lower())) if paras else frozenset()
+
+
+def _overlap(text: str, title_words: frozenset[str]) -> float:
+    words = WORD.findall(text.lower())
+    if not words or not title_words or len(words) > 40:
+        return 0.0
+    return sum(1 for w in words if w in title_words) / len(words)
+
+
+def _distance_to_prose(prose: list[bool], reverse: bool) -> list[int]:
+    n = len(prose)
+    out = [0] * n
+    dist = 30
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    for i in order:
+        out[i] = dist if not prose[i] else 0
+        dist = 0 if prose[i] else dist
+        dist = min(dist + 1, 30)
+    return out
+
+
+def _window_mean(values: list[float], i: int, k: int) -> float:
+    lo, hi = max(0, i - k), min(len(values), i + k + 1)
+    return (sum(values[lo:hi]) - values[i]) / max(1, hi - lo - 1)

@@ -1,0 +1,510 @@
+"""The cleaner's noise rules, as data.
+
+Each rule is a named object: `name` is the reason code written to `Removal.rule`, `why` says what the line is
+and why it is not article text, `examples` must match and `counterexamples` must not (tests check both). Rules
+are phrased by what a line *does* on any site (asks you to subscribe, credits a photo, counts comments), never
+by one site's wording. A keyword rule only fires on lines of at most `max_words` words: the same keyword
+inside
+a long sentence is article text ("Readers who subscribe to the newsletter..." is reporting, "Subscribe" is a
+button). Where unsure, a rule does not fire and the line goes on to the statistical judgement.
+
+Metadata patterns (bylines, agency marks, syndication footers) live here too because they are also
+"lines that are not body", but they fill fields as well; `clean.py` reads their groups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A rule that judges one paragraph on its own."""
+
+    name: str
+    why: str
+    pattern: re.Pattern[str]
+    max_words: int = 12
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    """Lower-case substrings one of which every *unanchored* alternative of `pattern` contains: a fast
+    screen, since a `str in str` test is far cheaper than a regex search over a long line."""
+
+    def matches(self, line: str, n_words: int | None = None, lower: str | None = None) -> bool:
+        """True when the line is short enough for this rule and its pattern is found."""
+        words = n_words if n_words is not None else len(line.split())
+        if words > self.max_words:
+            return False
+        start, anywhere = _split(self)
+        if start is not None and start.match(line):
+            return True
+        if anywhere is None:
+            return False
+        low = lower if lower is not None else line.lower()
+        if self.keys and not any(key in low for key in self.keys):
+            return False
+        return anywhere.search(line) is not None
+
+
+_SPLIT_CACHE: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+
+
+def _split(rule: LineRule) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The rule's pattern as (alternatives anchored at the start, used with match; the others, searched)."""
+    cached = _SPLIT_CACHE.get(rule.name)
+    if cached is None:
+        anchored, loose = [], []
+        for alt in top_level_alternatives(rule.pattern.pattern):
+            (anchored if alt.startswith("^") else loose).append(alt[1:] if alt.startswith("^") else alt)
+        cached = (
+            re.compile("|".join(f"(?:{a})" for a in anchored), rule.pattern.flags) if anchored else None,
+            re.compile("|".join(f"(?:{a})" for a in loose), rule.pattern.flags) if loose else None,
+        )
+        _SPLIT_CACHE[rule.name] = cached
+    return cached
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level `|` (outside groups and character classes)."""
+    parts, depth, in_class, escaped, current = [], 0, False, False, []
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _I)
+
+
+LINE_RULES: tuple[LineRule, ...] = (
+    LineRule(
+        "syndication_footer",
+        "RSS and syndication footers name the original publisher; they frame the article, they are not "
+        "in it.",
+        _rx(
+            r"^the post .+ (?:appeared|was published) first on .+$"
+            r"|^(?:this|the) (?:article|story|post|piece) (?:was )?(?:originally |first )?(?:appeared|publish"
+            r"ed|"
+            r"posted|ran) (?:at|on|in|by) (?!(?:19|20)\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec).+"
+            r"$"
+            r"|^(?:originally|first) (?:published|appeared|posted) (?:at|on|in|by) "
+            r"(?!(?:19|20)\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec).+$"
+            r"|^republished (?:with|by) (?:permission|kind permission)"
+            r"|^(?:reprinted|reposted|republished|syndicated) (?:with permission )?(?:from|with permission)"
+        ),
+        max_words=60,
+        examples=(
+            "The post Trump prepares US military to target cartels appeared first on TheBlaze.",
+            "This article originally appeared at Antiwar.com.",
+            "This story was originally published on Example News.",
+            "Originally published at The Conversation.",
+            "Republished with permission from the author.",
+        ),
+        counterexamples=("The post office appeared on the map first.", "This article is about cartels."),
+    ),
+    LineRule(
+        "credits",
+        "Agency credit lines list who reported and edited; they close wire copy and are not the story.",
+        _rx(
+            r"^\((?:additional )?(?:reporting|writing|editing|compiled|translated|research) by [^)]{2,200}\)"
+            r"\W*$"
+            r"|^(?:additional )?(?:reporting|writing|compiled) by [^;]{2,120};\s*(?:editing|edited|writing) b"
+            r"y"
+            r"|^\((?:[^()]*; )?(?:editing|edited) by [^)]+\)$"
+        ),
+        max_words=50,
+        examples=(
+            "(Reporting by Idrees Ali; Editing by Nia Williams)",
+            "Reporting by Jane Doe in London; Editing by John Smith",
+            "(Additional reporting by A. B.)",
+        ),
+        counterexamples=("Reporting by the Times found that the order was signed.",),
+    ),
+    LineRule(
+        "comment_form",
+        "Comment sections and their forms (counts, prompts, required-field notes, reply and sort controls).",
+        _rx(
+            r"^(?:leave|post|add|write|submit|cancel) (?:a |your |the )?(?:comment|reply|response)\b"
+            r"|^(?:\d+|no|one|view|show|hide|load|read|see) (?:more |all |the )?(?:comments?|responses|replie"
+            r"s)\b"
+            r"|^(?:comments?|responses|replies|discussion|join the (?:discussion|conversation))\W*(?:\(\d+\))"
+            r"?$"
+            r"|will not be published|required fields are marked|is required\W*$|^name\W*\*?$|^website\W*$"
+            r"|^reply\W*$|^sort by\b|^(?:newest|oldest|best|top) (?:first)?$|comment policy|^log ?in to (?:co"
+            r"mment|reply)"
+            r"|^\*$|^kommentare?\b|^commentaires?\b|^comentarios?\b|save my name, email"
+        ),
+        max_words=20,
+        examples=(
+            "Leave a Comment",
+            "Your email address will not be published. Required fields are marked *",
+            "*",
+            "Comments",
+            "12 Comments",
+            "Reply",
+            "Save my name, email, and website in this browser for the next time I comment.",
+        ),
+        counterexamples=("Comments from the minister were welcomed by the opposition.",),
+        keys=("publish", "required", "comment policy", "save my name"),
+    ),
+    LineRule(
+        "newsletter_prompt",
+        "Newsletter and e-mail sign-up boxes ask the reader to subscribe; they sit in every article of a site"
+        ".",
+        _rx(
+            r"\bnewsletters?\b|\bsubscribe\b|^sign[ -]?up\b|\bsign[ -]?up (?:for|to|now|here|today)\b"
+            r"|(?:to|in) your inbox|\bopt[ -]?in\b|enter your e-?mail|your e-?mail address|e-?mail address\W*"
+            r"$"
+            r"|\bunsubscribe\b|\babonnieren\b|\bs'abonner\b|\bsuscr[ií]b|\bnieuwsbrief\b"
+        ),
+        max_words=30,
+        examples=(
+            "Like Blaze News? Bypass the censors, sign up for our newsletters, and get stories like this dire"
+            "ct "
+            "to your inbox. Sign up here!",
+            "Subscribe to Blog via Email",
+            "Enter your email address to subscribe to this blog and receive notifications of new posts by ema"
+            "il.",
+            "Sign up for our newsletter",
+            "Email Address *",
+        ),
+        counterexamples=(
+            "Readers who subscribe to the paper were told in a letter that prices will rise next year, the "
+            "company said on Tuesday, citing higher printing and distribution costs across the country.",
+        ),
+        keys=("newsletter", "subscribe", "sign", "inbox", "opt", "mail", "abonn", "suscr", "nieuwsbrief"),
+    ),
+    LineRule(
+        "share_strip",
+        "Share and follow strips (social network names, share/tweet/e-mail buttons, follow-us prompts).",
+        _rx(
+            r"^(?:share|tweet|pin|email|e-mail|print|copy link|copy|whatsapp|facebook|twitter|x|linkedin|redd"
+            r"it"
+            r"|telegram|pinterest|flipboard|threads|bluesky|mastodon|tumblr|messenger|sms|instagram|youtube"
+            r"|tiktok|rss|feed|teilen|partager|compartir|condividi|delen)"
+            r"(?:[\s,|/·•]+(?:share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linked"
+            r"in"
+            r"|reddit|telegram|pinterest|flipboard|threads|bluesky|mastodon|tumblr|messenger|sms|instagram"
+            r"|youtube|tiktok|rss|on|this|article|story|post|page|via|link|now))*\W*$"
+            r"|^(?:share|spread) (?:this|the|on|via|with)\b|^follow (?:us|me)\b|^like us on\b|^find us on\b"
+            r"|^join us on\b|^connect with us\b|^(?:share|shares)\W*\d*$|^\d[\d.,]*k?\s*(?:shares?|likes?|vie"
+            r"ws?)$"
+            r"|^click to (?:share|email|print|tweet)"
+        ),
+        max_words=14,
+        examples=(
+            "Share",
+            "Facebook Twitter LinkedIn Email",
+            "Share this article",
+            "Follow us on Instagram",
+            "Click to share on Facebook (Opens in new window)",
+            "1.2k Shares",
+        ),
+        counterexamples=("Share prices fell sharply on Monday after the report was published.",),
+    ),
+    LineRule(
+        "related_links",
+        "Related, read-more, trending and most-popular headers and links point to other articles.",
+        _rx(
+            r"^(?:read|see|view|watch|discover|explore) (?:more|also|all)\W*$"
+            r"|^(?:read|see) (?:more|also|next)\s*(?:stories|articles|posts|news|from|about this)?\s*[:»›>]?"
+            r"\s*$"
+            r"|^(?:more|latest|recent|related|trending|suggested)"
+            r" (?:stories|articles|posts|news|reads|headlines)\b"
+            r"|^(?:related|recommended|trending|most (?:popular|read|viewed|shared|commented)|popular|up next"
+            r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|don'?t miss|also read|editor'?s picks"
+            r"?"
+            r"|what to read next|further reading|in case you missed it|more from\b|next (?:article|post|story"
+            r")"
+            r"|previous (?:article|post|story)|(?:next|previous|prev|older|newer) (?:posts?|entries)?)\W*"
+            r"|^(?:lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|lee también|leia (?:mais|ta"
+            r"mbém)"
+            r"|potrebbe interessarti|ook interessant)\b"
+            r"|^continue reading\W*$|^keep reading\W*$|^load more\b|^show more\W*$|^view all\W*$|^see all\W*$"
+        ),
+        max_words=10,
+        examples=("Read More Stories", "Related Articles", "You may also like", "Most Popular", "Read more:"),
+        counterexamples=(
+            "Read more about the ruling in the court's full opinion, which runs to 80 pages and was released "
+            "Friday after weeks of delay.",
+        ),
+    ),
+    LineRule(
+        "tags",
+        "Tag, category and topic lists label the article for the site's navigation.",
+        _rx(
+            r"^(?:tags?|tagged|topics?|categories|category|filed under|posted in|labels?|keywords|schlagworte"
+            r"|themen|étiquettes|etiquetas)\s*[:|]"
+        ),
+        max_words=40,
+        examples=("Tags: cartels, Mexico, military", "Filed under: World", "Categories: News"),
+        counterexamples=("Tags were found on three of the birds.",),
+    ),
+    LineRule(
+        "breadcrumb",
+        "Breadcrumb trails (Home > Section > Page) are navigation.",
+        _rx(
+            r"^(?:home|start|startseite|accueil|inicio)\s*(?:[>»›/|]|\\>)\s*\S"
+            r"|^[^.!?>]{1,40}(?:\s[»›]\s[^.!?»›]{1,40}){2,}$"
+        ),
+        max_words=20,
+        examples=("Home > News > World", "Home / Politics / Article", "News » World » Americas"),
+        counterexamples=("Home prices rose 5% in May.",),
+    ),
+    LineRule(
+        "image_credit",
+        "Photo and image credits and captions' credit tails name who took a picture.",
+        _rx(
+            r"^(?:photo|image|picture|foto|bild|photographie)s?"
+            r"(?: credits?| courtesy(?: of)?| by| source| via)?\s*[:/|©]"
+            r"|^(?:photo|image|picture|illustration)s? (?:credits?|courtesy|by)\b"
+            r"|^(?:credits?|crédit)\s*:"
+            r"|\((?:photo|image|picture)s?(?: credits?)?(?: by|:)[^)]*\)\s*$"
+            r"|^(?:©|\(c\))\s*\S.{0,60}(?:images?|photos?|photography|stock|press|via)\W*$"
+        ),
+        max_words=25,
+        examples=(
+            "Photo: Jane Doe/Getty Images",
+            "Image credit: NASA",
+            "Credit: Reuters",
+            "(Photo by John Smith)",
+        ),
+        counterexamples=("Photography has changed how we see war.",),
+        keys=("photo", "image", "picture"),
+    ),
+    LineRule(
+        "copyright",
+        "Copyright and legal lines sit in every page footer.",
+        _rx(
+            r"©|\(c\)\s*(?:19|20)\d\d|^copyright\s*(?:©|\(c\)|\d{4}|by\b)|\bcopyright\s*(?:©|\(c\)|\d{4})|all"
+            r" rights reserved|alle rechte vorbehalten"
+            r"|tous droits réservés|todos los derechos|tutti i diritti|^privacy(?: policy| notice)?\W*$"
+            r"|^(?:terms(?: of (?:use|service))?|terms (?:and|&) conditions|cookie policy|legal(?: notice)?"
+            r"|impressum|datenschutz(?:erklärung)?|sitemap|site map|contact us|about us|advertise with us"
+            r"|privacy settings|do not sell my (?:personal )?info(?:rmation)?)\W*$"
+        ),
+        max_words=25,
+        examples=(
+            "© 2025 Example Media. All rights reserved.",
+            "Privacy Policy",
+            "Terms of Use",
+            "Contact Us",
+        ),
+        counterexamples=(
+            "The copyright dispute between the two companies went to court in 2019, the filing "
+            "shows, and has not been settled since then despite talks.",
+        ),
+        keys=("©", "(c)", "copyright", "rights reserved", "rechte", "droits", "derechos", "diritti"),
+    ),
+    LineRule(
+        "cookie_notice",
+        "Cookie and consent notices are shown by the site, not written by the author.",
+        _rx(
+            r"\b(?:we|this (?:web)?site|our (?:web)?site|site) (?:uses?|is using) cookies\b|\bcookies? (?:pol"
+            r"icy|settings"
+            r"|preferences|notice|consent)\b|\b(?:accept|reject|decline|manage|allow)(?: all)? (?:cookies|con"
+            r"sent)\b"
+            r"|^(?:accept|decline|reject|i agree|got it|dismiss|allow all|manage preferences)\W*$"
+            r"|\bby (?:using|continuing|browsing)\b.*\b(?:cookies|privacy policy)\b"
+        ),
+        max_words=60,
+        examples=(
+            "We use cookies to ensure that we give you the best experience on our website.",
+            "Accept all cookies",
+            "Got it",
+        ),
+        counterexamples=("She baked cookies for the soldiers.",),
+        keys=("cookie", "consent", "privacy policy"),
+    ),
+    LineRule(
+        "ad_marker",
+        "Advertisement markers and 'story continues below' breaks interrupt the text.",
+        _rx(
+            r"^(?:advertisement|advertising|advert|ad|ads|sponsored(?: content| post| by .*)?|promoted(?: con"
+            r"tent)?"
+            r"|paid (?:post|content|partner(?:ship)?)|partner content|anzeige|werbung|publicité|publicidad"
+            r"|pubblicità|reclame)\W*(?:[-–—].*)?$"
+            r"|^(?:story|article|text) continues (?:below|after)|^continue reading below|^scroll to continue"
+            r"|we may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)"
+        ),
+        max_words=30,
+        examples=(
+            "Advertisement",
+            "Advertisement - Continue Reading Below",
+            "Story continues below advertisement",
+            "We may earn commission from links on this page, but we only recommend products we back.",
+        ),
+        counterexamples=("Advertising revenue fell by a third in the quarter.",),
+        keys=("we may",),
+    ),
+    LineRule(
+        "download_link",
+        "'Download ...' links and app-store prompts offer files or apps, not text.",
+        _rx(
+            r"^download\b|\b(?:get|download|install) (?:the|our) (?:free )?app\b|\bapp store\b|\bgoogle play"
+            r"\b"
+        ),
+        max_words=4,
+        examples=("Download IPFS", "Download the app", "Google Play"),
+        counterexamples=("Downloads of the app doubled after the launch event in May, the company said.",),
+        keys=("app", "google play"),
+    ),
+    LineRule(
+        "paywall_login",
+        "Login, registration and paywall prompts gate the page.",
+        _rx(
+            r"^(?:log ?in|sign ?in|log ?out|sign ?out|register|create (?:a |an |your )?(?:free )?account"
+            r"|my account|account|join now|join|become a (?:member|subscriber))\W*$"
+            r"|already (?:a |have an )?(?:subscriber|member|account)|to continue reading|unlock (?:this|full)"
+            r"|subscribers? only|for subscribers|premium (?:content|article)|(?:log|sign) in to\b"
+            r"|^anmelden\W*$|^connexion\W*$|^iniciar sesión\W*$|forgot (?:your )?password"
+        ),
+        max_words=25,
+        examples=(
+            "Login",
+            "Sign In",
+            "Already a subscriber? Log in",
+            "Create a free account to continue reading.",
+        ),
+        counterexamples=("The login data of 3 million users was stolen, investigators said on Friday.",),
+        keys=("already", "continue reading", "unlock", "subscriber", "premium", "log", "sign", "forgot"),
+    ),
+    LineRule(
+        "donation_ask",
+        "Donation and membership asks appeal for money.",
+        _rx(
+            r"^donate\b|\bdonate (?:now|today|here|to us)\b|\bmake a (?:donation|gift)\b"
+            r"|\bsupport (?:our|independent|quality|local) (?:journalism|reporting|work|news)"
+            r"|\bbecome a (?:patron|supporter|member)\b|\bchip in\b|\bpatreon\b|\bbuy me a coffee\b"
+        ),
+        max_words=35,
+        examples=("Support independent journalism: donate today.", "Become a patron"),
+        counterexamples=(),
+        keys=("donate", "make a", "support", "become a", "chip in", "patreon", "coffee"),
+    ),
+    LineRule(
+        "skip_link",
+        "Accessibility and page-control links (skip to content, back to top, menus, search boxes).",
+        _rx(
+            r"^(?:skip to|jump to|back to top|scroll to top|go to top|to top|top of page|toggle|open|close)"
+            r"(?: (?:main )?(?:content|navigation|menu|search|footer|sidebar))?\W*$"
+            r"|^(?:menu|main menu|navigation|search|search for|search\.\.\.|submit|go|home|more|next|previous"
+            r"|prev|back|listen|print|font size|text size|a a a|aa|loading\.*|close menu|open menu|x|×)\W*$"
+            r"|^skip to (?:main )?content\b"
+        ),
+        max_words=6,
+        examples=("Skip to content", "Menu", "Search", "Back to top", "Toggle navigation"),
+        counterexamples=("Home is where the heart is, she said.",),
+    ),
+)
+
+_PRICE = r"[$€£¥₹₿]\s?\d[\d,.]*|\d[\d,.]*\s?[$€£¥₹]"
+_PCT = r"[+\-−]?\d+(?:[.,]\d+)?\s?%"
+_TICKER = r"\b[A-Z]{2,6}\b"
+WIDGET_VALUE = re.compile(
+    rf"^(?:.{{0,30}}\s)?(?:{_PRICE}|{_PCT}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|[+\-−]\d+(?:[.,]\d+)?|\d+\s?[-–:]\s?\d+|\d+(?:[.,]\d+)?\s?°[CF]?)"
+    rf"(?:\s.{{0,20}})?$"
+)
+"""A line whose core is a number a widget shows: a price, a percentage, a signed change, a score,
+a temperature.
+"""
+
+WIDGET_LABEL = re.compile(rf"^(?:{_TICKER}|[\w.&' -]{{1,24}})$")
+"""A short label a widget puts next to its numbers (a coin name, a ticker, a team)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRule:
+    """A rule that judges a run of consecutive short paragraphs together (widgets, menus)."""
+
+    name: str
+    why: str
+    min_run: int
+    min_value_share: float
+    examples: tuple[tuple[str, ...], ...] = field(default=())
+    counterexamples: tuple[tuple[str, ...], ...] = field(default=())
+
+
+PRICE_WIDGET = BlockRule(
+    "price_widget",
+    "Tickers, market tables, sports scores and weather boxes: a run of short lines in which many lines are "
+    "prices, percentages, signed changes or scores and the rest are short labels. Judged as a block because "
+    "each label alone ('Bitcoin') says nothing, while the run says 'widget'.",
+    min_run=6,
+    min_value_share=0.3,
+    examples=(
+        (
+            "Latest Market Prices",
+            "Bitcoin",
+            "Bitcoin",
+            "$113,422.41",
+            "BTC 0.10%",
+            "Ethereum",
+            "Ethereum",
+            "$4,157.53",
+            "ETH -0.33%",
+        ),
+        ("Dow", "44,175.61", "+0.5%", "Nasdaq", "21,450.02", "-0.3%", "S&P 500", "6,389.45", "+0.1%"),
+    ),
+    counterexamples=(
+        (
+            "The index rose 2% on Monday.",
+            "Analysts expected a smaller gain after weak data.",
+            "Oil fell 1% to $80.",
+            "Gold was flat.",
+            "The dollar rose against the yen.",
+            "Bonds were steady.",
+        ),
+    ),
+)
+
+_NAME_WORD = r"(?:[A-ZÀ-Þ][\w.'’\-]*|de|van|von|der|den|da|di|du|la|le|del|bin|al|ter)"
+_NAME = rf"[A-ZÀ-Þ][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,3}}"
+BYLINE = re.compile(
+    r"^(?i:by|written by|words by|story by|posted by|author:?|von|par|por|di|door|av|af)\s+"
+    rf"(?P<name>{_NAME}(?:\s+(?:and|&|und|et|y|e)\s+{_NAME}){{0,2}})"
+    r"(?:\s*[,|–—-]\s*(?P<role>[^|]{0,60}))?$",
+)
+"""'By Jane Doe' (optionally ', Staff Writer'): the byline names the author and leaves the body."""
+
+AGENCY_MARK = re.compile(r"^(?:[A-ZÀ-Þ][\w.,'’ /-]{0,60}\s)?\((?P<site>[A-Z][\w.&' -]{0,30}?)\)\s*[-–—]")
+"""'(Reuters) -' or 'WASHINGTON (AP) —' at the start of the first paragraph: the line stays, the
+site is noted.
+"""
+
+AUTHOR_SITE_MARK = re.compile(
+    rf"^\((?P<author>{_NAME}),\s*(?P<site>[A-Z0-9][\w.&'’-]*(?:\s[A-Z0-9][\w.&'’-]*){{0,3}})\)\s+\S"
+)
+"""'(Dave DeCamp, Antiwar.com) President ...': author and site open the first paragraph; the line stays."""
+
+POST_FOOTER = re.compile(r"^the post (?P<title>.+) (?:appeared|was published) first on (?P<site>.+?)\.?$", _I)
+"""WordPress RSS footer: gives the title and the site."""
+
+APPEARED_FOOTER = re.compile(
+    r"^(?:this|the) (?:article|story|post|piece) (?:was )?(?:originally |first )?(?:appeared|published|posted"
+    r"|ran)"
+    r" (?:at|on|in|by) (?P<site>.+?)\.?$",
+    _I,
+)
+"""'This article originally appeared at SITE.': gives the site."""

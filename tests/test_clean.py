@@ -1,0 +1,214 @@
+"""Cleaner behaviour: the seeds exactly, golden pages, layout handling, and properties on arbitrary text.
+
+Golden files live in tests/golden/: `<name>.txt` is the input, `<name>.json` the expected CleanResult. After a
+deliberate change of behaviour (new rules, a retrained model) regenerate them with
+`UPDATE_GOLDEN=1 uv run pytest tests/test_clean.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.clean import CLASSIFIER_RULE, CleanConfig, clean_text
+from ingest.clean_lines import paragraphs, strip_markdown, unwrap, wrap_width
+from ingest.clean_model import load_model
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+EXPECTED = json.loads((HERE / "seeds_expected.json").read_text(encoding="utf-8"))["documents"]
+
+
+def fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def seed_text(name: str) -> str:
+    return (GOLDEN / f"seed_{name}").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_body_lines_survive_and_noise_goes(name: str) -> None:
+    expected = EXPECTED[name]
+    result = clean_text(seed_text(name))
+    body = {fold(line) for line in result.text.split("\n")}
+    for item in expected["body"]:
+        assert fold(item["text"]) in body, item["text"]
+    for item in expected["dropped"] + expected["metadata_lines"]:
+        assert fold(item["text"]) not in body, item["text"]
+    removed = {fold(r.text) for r in result.removed}
+    for item in expected["dropped"] + expected["metadata_lines"]:
+        assert fold(item["text"]) in removed, item["text"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_fields(name: str) -> None:
+    fields = EXPECTED[name]["fields"]
+    result = clean_text(seed_text(name))
+    for key in ("title", "author", "site"):
+        if fields[key] is not None:
+            assert getattr(result, key) == fields[key], key
+
+
+def _as_json(result) -> dict:
+    return {
+        "title": result.title,
+        "author": result.author,
+        "site": result.site,
+        "published": result.published,
+        "text": result.text.split("\n"),
+        "removed": [[r.rule, r.text] for r in result.removed],
+    }
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    actual = _as_json(clean_text(path.read_text(encoding="utf-8")))
+    target = path.with_suffix(".json")
+    if os.environ.get("UPDATE_GOLDEN"):
+        target.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert actual == json.loads(target.read_text(encoding="utf-8"))
+
+
+def test_news_page_layouts_agree() -> None:
+    """The same page with blank lines, without them, and hard-wrapped at 72 columns keeps the same body."""
+    bodies = [
+        clean_text((GOLDEN / f"{name}.txt").read_text(encoding="utf-8")).text
+        for name in ("news_page", "news_page_wrapped")
+    ]
+    assert bodies[0] == bodies[1]
+    assert "Harbour towns along the northern coast" in bodies[0]
+    assert "Ferry routes cancelled" not in bodies[0]
+
+
+def test_every_removed_line_is_recorded() -> None:
+    text = (GOLDEN / "news_page.txt").read_text(encoding="utf-8")
+    result = clean_text(text)
+    kept = result.text.split("\n")
+    lines = [p.text for p in paragraphs(text)]
+    assert sorted(kept + [r.text for r in result.removed]) == sorted(lines)
+    assert all(r.rule for r in result.removed)
+
+
+def test_model_ships_and_loads() -> None:
+    model = load_model()
+    assert model is not None and 0.0 < model.threshold < 1.0
+
+
+def test_classifier_can_be_switched_off() -> None:
+    text = (GOLDEN / "news_page.txt").read_text(encoding="utf-8")
+    result = clean_text(text, CleanConfig(use_classifier=False))
+    assert all(r.rule != CLASSIFIER_RULE for r in result.removed)
+    assert "World" in result.text.split("\n")
+
+
+def test_disabled_keeps_everything() -> None:
+    result = clean_text("Menu\n\nSubscribe\nA sentence.", CleanConfig(enabled=False))
+    assert result.text == "Menu\nSubscribe\nA sentence." and result.removed == []
+
+
+def test_strip_markdown() -> None:
+    assert strip_markdown("## **Heading** here") == ("Heading here", False, True)
+    assert strip_markdown("  * [Home](https://example.com/)".strip()) == ("Home", True, False)
+    assert strip_markdown("1\\. Step one") == ("1. Step one", False, False)
+    assert strip_markdown("__") == ("", False, False)
+
+
+def test_unwrap_rejoins_hard_wrapped_paragraphs() -> None:
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood quays."
+    )
+    import textwrap
+
+    lines = textwrap.fill(paragraph, 72).split("\n") * 3
+    width = wrap_width([*lines, "", "Short line"])
+    assert width is not None and 60 <= width <= 72
+    joined = unwrap(textwrap.fill(paragraph, 72).split("\n"), width)
+    assert joined == [paragraph]
+
+
+def test_unwrapped_text_is_not_rewrapped() -> None:
+    assert wrap_width(["A" * 300, "B" * 40, "C" * 70, "D" * 70, "E" * 70, "F" * 70, "G" * 70]) is None
+
+
+def test_crlf_and_non_latin() -> None:
+    text = (
+        "Главная\r\nНовости\r\n\r\n"
+        + "Это длинный абзац статьи, в котором говорится о важных событиях дня. " * 4
+    )
+    result = clean_text(text)
+    assert "\r" not in result.text
+    assert "важных событиях" in result.text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n\n", " ", "x", "no newline at all in this text", "\r\n\r", "*" * 5000]
+)
+def test_edge_inputs(text: str) -> None:
+    result = clean_text(text)
+    assert isinstance(result.text, str)
+
+
+def test_huge_input() -> None:
+    page = (GOLDEN / "news_page.txt").read_text(encoding="utf-8")
+    result = clean_text(page * 200)
+    assert "Harbour towns along the northern coast" in result.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=3000))
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    result = clean_text(text)
+    assert isinstance(result.text, str)
+    assert all(isinstance(r.rule, str) for r in result.removed)
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.text(min_size=0, max_size=120),
+        st.sampled_from(
+            [
+                "Subscribe to our newsletter",
+                "Home",
+                "Share",
+                "12 Comments",
+                "$4,157.53",
+                "BTC 0.10%",
+                "The council said on Monday that the new bridge would open in the spring, two years late.",
+                "“We did what we could,” the mayor said, adding that the cost had doubled since 2020.",
+                "Related Articles",
+                "By Jane Doe",
+                "Advertisement",
+                "",
+            ]
+        ),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_LINES)
+def test_idempotent(lines: list[str]) -> None:
+    """Cleaning the cleaned text removes nothing."""
+    once = clean_text("\n".join(lines))
+    twice = clean_text(once.text)
+    assert twice.removed == []
+    assert twice.text == once.text
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_idempotent_on_seeds(name: str) -> None:
+    once = clean_text(seed_text(name))
+    assert clean_text(once.text).removed == []
+
+
+def test_deterministic() -> None:
+    text = (GOLDEN / "news_page.txt").read_text(encoding="utf-8")
+    assert _as_json(clean_text(text)) == _as_json(clean_text(text))

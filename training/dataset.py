@@ -1,0 +1,109 @@
+"""Label every paragraph of the dev pages as article or not, by matching it against the gold article text.
+
+Provenance: `../shared/eval/dev` (WCXB development split, CC-BY-4.0): the three whole-page text renderings
+(html-text, inscriptis, html2text) and `gold.jsonl`. Only the dev set is used.
+
+Labelling: a paragraph of four or more words is article text when at least half of its word 4-shingles occur
+in the gold text; a shorter one (a heading, a list item) when its words are exactly a line of the gold text.
+The paragraphs are those the cleaner itself builds (`clean_lines.paragraphs`), so training sees what inference
+sees. Each row also carries the document id and the site (URL host) so cross-validation can hold out whole
+sites.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ingest.clean import rule_hit
+from ingest.clean_features import FEATURES, page_features
+from ingest.clean_lines import paragraphs
+
+DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "dev"
+RENDERINGS = ("raw-html-text", "raw-inscriptis", "raw-html2text")
+VARIANTS = {
+    "raw-html-text": ("", "noblank"),
+    "raw-inscriptis": ("",),
+    "raw-html2text": ("", "wrap76"),
+}
+"""Layout variants, so the model does not learn one converter's habits: the same page with no blank lines
+(scrapers that join paragraphs with single newlines, like the seeds) and hard-wrapped at 76 columns."""
+WORD = re.compile(r"\w+")
+
+
+def shingle_set(tokens: list[str], n: int = 4) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def label(
+    text: str, gold_shingles: set[tuple[str, ...]], gold_lines: set[tuple[str, ...]]
+) -> tuple[int, int]:
+    """(label, token count) of one paragraph."""
+    tokens = WORD.findall(text)
+    if len(tokens) >= 4:
+        sh = shingle_set(tokens)
+        return int(sum(1 for s in sh if s in gold_shingles) >= 0.5 * len(sh)), len(tokens)
+    return int(tuple(tokens) in gold_lines), len(tokens)
+
+
+def variant(text: str, name: str) -> str:
+    if name == "noblank":
+        return "\n".join(line for line in text.split("\n") if line.strip())
+    if name == "wrap76":
+        return "\n".join(textwrap.fill(line, 76) if len(line) > 76 else line for line in text.split("\n"))
+    return text
+
+
+def rows_for(rendering: str, case: dict, variant_name: str = "") -> list[dict]:
+    path = DEV / rendering / f"{case['id']}.txt"
+    if not path.exists():
+        return []
+    paras = paragraphs(variant(path.read_text(encoding="utf-8"), variant_name))
+    hits = [rule_hit(p.text) is not None for p in paras]
+    feats = page_features(paras, hits)
+    gold_tokens = WORD.findall(case["text"])
+    gold_shingles = shingle_set(gold_tokens)
+    gold_lines = {tuple(WORD.findall(line)) for line in case["text"].split("\n") if line.strip()}
+    site = urlparse(case.get("url") or "").netloc.removeprefix("www.") or case["id"]
+    out = []
+    for i, (p, f) in enumerate(zip(paras, feats, strict=True)):
+        y, n_tokens = label(p.text, gold_shingles, gold_lines)
+        out.append(
+            {
+                "doc": case["id"],
+                "site": site,
+                "rendering": rendering + (f"+{variant_name}" if variant_name else ""),
+                "i": i,
+                "y": y,
+                "n_tokens": n_tokens,
+                "rule": hits[i],
+                "x": [f[k] for k in FEATURES],
+            }
+        )
+    return out
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/clean_dataset.jsonl")
+    cases = [
+        json.loads(line)
+        for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+    n = 0
+    with out.open("w", encoding="utf-8") as f:
+        for rendering in RENDERINGS:
+            for case in cases:
+                for name in VARIANTS[rendering]:
+                    for row in rows_for(rendering, case, name):
+                        f.write(json.dumps(row) + "\n")
+                        n += 1
+    print(f"{n} rows -> {out}")
+
+
+if __name__ == "__main__":
+    main()
