@@ -153,7 +153,7 @@ def shingle_hashes(text: str, shingle_words: int) -> np.ndarray:
 class MinHasher:
     """Signatures with `num_perm` hash functions; one instance per process is enough (it is immutable)."""
 
-    def __init__(self, num_perm: int = 128, shingle_words: int = 3, seed: int = _SEED) -> None:
+    def __init__(self, num_perm: int = 144, shingle_words: int = 5, seed: int = _SEED) -> None:
         rng = np.random.Generator(np.random.PCG64(seed))
         self.num_perm, self.shingle_words = num_perm, shingle_words
         self.a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
