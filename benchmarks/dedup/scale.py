@@ -35,19 +35,20 @@ SETTINGS = DedupConfig()
 BATCH = 1000
 
 
-def _sign_part(args: tuple[str, str]) -> tuple[int, float]:
-    """Signatures and band keys of one corpus part; returns (documents, seconds spent computing)."""
+def _sign_part(args: tuple[str, str]) -> tuple[int, float, float]:
+    """Signatures and band keys of one corpus part; returns (documents, wall and CPU seconds computing)."""
     part, work = Path(args[0]), Path(args[1])
     hasher = MinHasher(SETTINGS.num_perm, SETTINGS.shingle_words)
     table = pq.read_table(part, columns=["doc", "text"])
     docs = table.column("doc").to_numpy()
     texts = table.column("text").to_pylist()
-    spent = 0.0
+    spent = cpu = 0.0
     sigs = np.empty((len(texts), SETTINGS.num_perm), dtype=np.uint32)
     for start in range(0, len(texts), BATCH):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         sigs[start : start + BATCH] = hasher.signatures(texts[start : start + BATCH])
         spent += time.perf_counter() - t0
+        cpu += time.process_time() - c0
     keys = band_keys(sigs, SETTINGS.bands).view(np.int64)
     width = SETTINGS.num_perm * 4
     sig_col = pa.FixedSizeBinaryArray.from_buffers(
@@ -60,7 +61,7 @@ def _sign_part(args: tuple[str, str]) -> tuple[int, float]:
         work / "keys" / part.name,
         compression="zstd",
     )
-    return len(texts), spent
+    return len(texts), spent, cpu
 
 
 def signatures(corpus: Path, work: Path, workers: int) -> dict:
@@ -73,11 +74,13 @@ def signatures(corpus: Path, work: Path, workers: int) -> dict:
     wall = time.perf_counter() - t0
     n = sum(r[0] for r in results)
     compute = sum(r[1] for r in results)
+    cpu = sum(r[2] for r in results)
     return {
         "documents": n,
         "seconds_wall": wall,
-        "per_core_signatures_per_s": n / compute,
         "wall_per_s": n / wall,
+        "per_worker_wall_per_s": n / compute,
+        "per_cpu_second": n / cpu,
     }
 
 
@@ -166,53 +169,64 @@ def side_by_side(corpus: Path, n: int) -> dict:
         w = word.findall(text.lower())
         return [" ".join(w[i : i + k]) for i in range(max(1, len(w) - k + 1))]
 
-    out: dict = {"documents": len(texts)}
-    t0 = time.perf_counter()
-    hashes = []
-    for text in texts:
-        m = MinHash(num_perm=SETTINGS.num_perm, seed=1)
-        m.update_batch([s.encode("utf-8") for s in shingles(text)])
-        hashes.append(m)
-    sig_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    hasher = MinHasher(SETTINGS.num_perm, SETTINGS.shingle_words)
     lsh = MinHashLSH(threshold=SETTINGS.threshold, num_perm=SETTINGS.num_perm)
+    cpu = {"datasketch": 0.0, "datasketch_lsh": 0.0, "rensa": 0.0, "ours": 0.0}
     found = 0
-    for i, m in enumerate(hashes):
-        found += bool(lsh.query(m))
-        lsh.insert(i, m)
-    out["datasketch"] = {
-        "signatures_per_s": len(texts) / sig_s,
-        "lsh_seconds": time.perf_counter() - t0,
-        "docs_with_candidates": found,
-    }
-    small = texts[: min(len(texts), 2000)]
-    t0 = time.perf_counter()
+    for text in texts[:200]:  # warm-up: imports, caches, first allocations
+        MinHash(num_perm=SETTINGS.num_perm, seed=1).update_batch([s.encode() for s in shingles(text)])
+        RMinHash(SETTINGS.num_perm, 1).update(shingles(text))
+    hasher.signatures(texts[:500])
+    # interleaved in chunks, so that load from other processes on the shared cores hits all alike
+    for start in range(0, len(texts), 500):
+        chunk = texts[start : start + 500]
+        c0 = time.process_time()
+        hashes = []
+        for text in chunk:
+            m = MinHash(num_perm=SETTINGS.num_perm, seed=1)
+            m.update_batch([s.encode("utf-8") for s in shingles(text)])
+            hashes.append(m)
+        c1 = time.process_time()
+        for i, m in enumerate(hashes):
+            found += bool(lsh.query(m))
+            lsh.insert(start + i, m)
+        c2 = time.process_time()
+        for text in chunk:
+            r = RMinHash(SETTINGS.num_perm, 1)
+            r.update(shingles(text))
+            r.digest()
+        c3 = time.process_time()
+        hasher.signatures(chunk)
+        c4 = time.process_time()
+        for key, spent in zip(cpu, (c1 - c0, c2 - c1, c3 - c2, c4 - c3), strict=True):
+            cpu[key] += spent
+    n_docs = len(texts)
+    small = texts[: min(n_docs, 1000)]
+    c0 = time.process_time()
     for text in small:
         m = MinHash(num_perm=SETTINGS.num_perm, seed=1)
         for s in shingles(text):
             m.update(s.encode("utf-8"))
-    out["datasketch_update_per_shingle"] = {"signatures_per_s": len(small) / (time.perf_counter() - t0)}
-    t0 = time.perf_counter()
-    for text in texts:
-        r = RMinHash(SETTINGS.num_perm, 1)
-        r.update(shingles(text))
-        r.digest()
-    out["rensa_with_python_shingles"] = {"signatures_per_s": len(texts) / (time.perf_counter() - t0)}
-    hasher = MinHasher(SETTINGS.num_perm, SETTINGS.shingle_words)
-    t0 = time.perf_counter()
-    for start in range(0, len(texts), BATCH):
-        hasher.signatures(texts[start : start + BATCH])
-    ours = len(texts) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
+    per_shingle = len(small) / (time.process_time() - c0)
+    c0 = time.process_time()
     for text in small:
         hasher.signature(text)
-    out["ours"] = {
-        "signatures_per_s": ours,
-        "one_at_a_time_per_s": len(small) / (time.perf_counter() - t0),
-        "vs_datasketch_update_batch": ours / out["datasketch"]["signatures_per_s"],
-        "vs_datasketch_update": ours / out["datasketch_update_per_shingle"]["signatures_per_s"],
+    one_at_a_time = len(small) / (time.process_time() - c0)
+    ours = n_docs / cpu["ours"]
+    return {
+        "documents": n_docs,
+        "measure": "documents per CPU-second of one process, interleaved in chunks of 500",
+        "datasketch_update_batch_per_s": n_docs / cpu["datasketch"],
+        "datasketch_update_per_shingle_per_s": per_shingle,
+        "datasketch_lsh_insert_query_seconds": cpu["datasketch_lsh"],
+        "datasketch_docs_with_candidates": found,
+        "rensa_with_python_shingles_per_s": n_docs / cpu["rensa"],
+        "ours_batch_per_s": ours,
+        "ours_one_at_a_time_per_s": one_at_a_time,
+        "ours_vs_datasketch_update_batch": ours / (n_docs / cpu["datasketch"]),
+        "ours_vs_datasketch_update": ours / per_shingle,
+        "ours_vs_rensa_with_python_shingles": ours / (n_docs / cpu["rensa"]),
     }
-    return out
 
 
 def peak_rss_mib() -> dict:

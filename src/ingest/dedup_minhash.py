@@ -80,33 +80,43 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     b = np.frombuffer(b"\x00".join(encoded), dtype=np.uint8)
     doc_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(texts) else np.zeros(0, np.int64)
     word = _WORD_BYTE[b] & ~_separator_sequences(b)
-    begins = word.copy()
-    begins[1:] &= ~word[:-1]
-    token_pos = np.flatnonzero(begins)
-    if len(token_pos) == 0:
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    if len(starts) == 0:
         return np.empty(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    wb = b[word].astype(np.uint64)
-    token_of_byte = np.cumsum(begins[word]) - 1
-    starts_in_words = np.flatnonzero(begins[word])
-    offset_in_token = np.arange(len(wb)) - starts_in_words[token_of_byte]
-    powers = _powers(int(offset_in_token.max()) + 1)
+    powers, inverse = _powers(len(b))
     with np.errstate(over="ignore"):
-        poly = np.add.reduceat((wb + np.uint64(1)) * powers[offset_in_token], starts_in_words)
-        lengths_tok = np.diff(np.append(starts_in_words, len(wb))).astype(np.uint64)
-        hashes = _mix(poly ^ (lengths_tok * _M3))
-    offsets = np.searchsorted(token_pos, np.append(doc_starts, len(b) + 1)).astype(np.int64)
+        # prefix sums of (byte + 1) * P^i: a token [s, e) hashes to (prefix[e] - prefix[s]) * P^-s, the
+        # polynomial of its own bytes, independent of where it stands
+        prefix = np.zeros(len(b) + 1, dtype=np.uint64)
+        np.cumsum((b.astype(np.uint64) + np.uint64(1)) * powers[: len(b)], out=prefix[1:])
+        poly = (prefix[ends] - prefix[starts]) * inverse[starts]
+        hashes = _mix(poly ^ ((ends - starts).astype(np.uint64) * _M3))
+    offsets = np.searchsorted(starts, np.append(doc_starts, len(b) + 1)).astype(np.int64)
     return hashes, offsets
 
 
-_POWERS = np.ones(1, dtype=np.uint64)
+_POWERS = (np.ones(0, dtype=np.uint64), np.ones(0, dtype=np.uint64))
 
 
-def _powers(n: int) -> np.ndarray:
+def _inverse(odd: int) -> int:
+    """Multiplicative inverse of an odd number modulo 2^64 (Newton iteration)."""
+    inv = odd
+    for _ in range(6):
+        inv = (inv * (2 - odd * inv)) % (1 << 64)
+    return inv
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(P^i, P^-i) mod 2^64 for i < n, P = _M1 (odd), cached and grown as needed."""
     global _POWERS
-    if len(_POWERS) < n:
-        size = max(n, 2 * len(_POWERS), 64)
+    if len(_POWERS[0]) < n:
+        size = max(n, 2 * len(_POWERS[0]), 4096)
+        inv = np.uint64(_inverse(int(_M1)))
         with np.errstate(over="ignore"):
-            _POWERS = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _M1, dtype=np.uint64))])
+            up = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _M1, dtype=np.uint64))])
+            down = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, inv, dtype=np.uint64))])
+        _POWERS = (up, down)
     return _POWERS
 
 
