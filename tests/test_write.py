@@ -85,3 +85,21 @@ def test_rerun_replaces_not_appends(tmp_path: Path) -> None:
     write_dataset(docs(6, "a"), tmp_path, "r1", NOW, rows_per_file=2)
     write_dataset(docs(2, "b"), tmp_path, "r2", NOW, rows_per_file=2)
     assert read_dir(tmp_path / "documents").column("source_path").to_pylist() == ["b0.txt", "b1.txt"]
+
+
+def test_spilled_rows_route_with_duplicate_columns(tmp_path: Path) -> None:
+    from ingest.write import commit_staging, prepare_staging, route_spill, spill_documents
+
+    staging = prepare_staging(tmp_path, "r1")
+    assert spill_documents(docs(6), staging, NOW) == 6
+    result = route_spill(staging, None, rows_per_file=4)
+    commit_staging(staging, tmp_path)
+    assert (result.kept, result.rejected) == (4, 2)
+    kept, rejected = read_dir(tmp_path / "documents"), read_dir(tmp_path / "rejected")
+    assert kept.schema.equals(DOCUMENTS_SCHEMA, check_metadata=False)
+    assert rejected.schema.equals(REJECTED_SCHEMA, check_metadata=False)
+    assert kept.column("duplicate_count").to_pylist() == [0, 0, 0, 0]
+    assert "duplicate_count" not in rejected.column_names
+    assert rejected.column("similarity").to_pylist() == [None, None]
+    assert kept.column("source_path").to_pylist() == ["d0.txt", "d1.txt", "d3.txt", "d4.txt"]
+    assert not list(tmp_path.glob(".staging-*"))
