@@ -238,3 +238,45 @@ def test_band_keys_match_for_equal_bands_only() -> None:
     ka, kb = band_keys(np.stack([a, b]), 32)
     assert ka[0] != kb[0] and (ka[1:] == kb[1:]).all()
     assert len(set(ka.tolist())) == 32  # the band number is part of the key
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 60), st.sampled_from([None, "2026-01-01", "2026-01-02"])),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_decisions_are_consistent(members: list[tuple[int, int, str | None]]) -> None:
+    """A rejected document points to a kept one of its own cluster; counts add up; decisions are stable."""
+    rng = np.random.default_rng(0)
+    bases = rng.integers(0, 2**32, size=(5, 144), dtype=np.uint32)
+    sigs = np.stack(
+        [np.where(np.arange(144) < edit, rng.integers(0, 2**32, 144), bases[b]) for b, edit, _ in members]
+    )
+    sigs = sigs.astype(np.uint32)
+    n = len(members)
+    docs = RunDocs(
+        doc_id=[f"id{i}" for i in range(n)],
+        content_hash=[f"h{b}-{e}" for b, e, _ in members],
+        eligible=np.ones(n, dtype=bool),
+        published=[p for _, _, p in members],
+        n_chars=np.full(n, 100),
+        source_path=[f"{i:03d}.txt" for i in range(n)],
+        source_record=[0] * n,
+        signatures=sigs,
+    )
+    d = decide(docs, PriorDocs(), threshold=0.5, bands=48, max_bucket=200)
+    kept = {docs.doc_id[i] for i in range(n) if d.reason[i] is None}
+    for i in range(n):
+        if d.reason[i] is None:
+            assert d.duplicate_of[i] is None
+        else:
+            assert d.duplicate_of[i] in kept
+            j = docs.doc_id.index(d.duplicate_of[i])
+            assert members[j][0] == members[i][0]  # only copies of one base article are linked
+            assert (d.reason[i] == "exact_duplicate") == (docs.content_hash[i] == docs.content_hash[j])
+    assert int(d.duplicate_count.sum()) == d.rejected
+    again = decide(docs, PriorDocs(), threshold=0.5, bands=48, max_bucket=200)
+    assert again.reason == d.reason and again.duplicate_of == d.duplicate_of
