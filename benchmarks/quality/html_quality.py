@@ -3,10 +3,10 @@
 Rows, each scored by `../shared/eval/score.py` (shingle P/R/F1 as the Scrapinghub benchmark computes it,
 title and author match):
 - trafilatura 2.3 alone, default options, and with favor_precision: its text, title and author as they come;
-- ingest with the plain-text cleaner switched off (`[clean] enabled = false`): our extraction alone
-  (trafilatura plus title choice and headline removal, ftfy, whitespace);
-- ingest as configured by default: the same plus the plain-text cleaner as a second pass. The cleaner
-  is another engineer's work in progress: this row measures whatever cleaner the working tree holds.
+- our extraction alone, called as a library (decode, trafilatura with the recall pass, title choice,
+  headline removal, ftfy and whitespace normalization; no plain-text cleaner);
+- `python -m ingest` with default settings: the same plus the plain-text cleaner as a second pass. The
+  cleaner is another engineer's work in progress: this row measures whatever cleaner the tree holds.
 
 Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]
 Writes benchmarks/quality/HTML.md. Skips with a message when ../shared is absent.
@@ -29,6 +29,11 @@ from types import ModuleType
 import pyarrow as pa
 import pyarrow.parquet as pq
 import trafilatura
+
+from ingest.config import ExtractConfig, ReadConfig
+from ingest.extract import extract_html
+from ingest.normalize import normalize_field, normalize_text
+from ingest.readers import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -62,10 +67,23 @@ def _trafilatura_one(args: tuple[Path, bool]) -> dict:
     }
 
 
-def trafilatura_alone(paths: list[Path], precision: bool, out: Path, workers: int) -> float:
+def _extraction_one(path: Path) -> dict:
+    """Our extraction alone: read (decode), extract (title choice, recall pass, headline removal), ftfy and
+    whitespace normalization; no plain-text cleaner."""
+    doc = next(read_file(path, path.name, ReadConfig()))
+    doc = extract_html(doc, ExtractConfig())
+    return {
+        "source_path": path.name,
+        "text": normalize_text(doc.raw_text or ""),
+        "title": normalize_field(doc.title),
+        "author": normalize_field(doc.author),
+    }
+
+
+def library_rows(fn, args: list, out: Path, workers: int) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
-        rows = list(pool.map(_trafilatura_one, [(p, precision) for p in paths], chunksize=8))
+        rows = list(pool.map(fn, args, chunksize=8))
     seconds = time.perf_counter() - start
     (out / "documents").mkdir(parents=True)
     (out / "rejected").mkdir()
@@ -129,13 +147,25 @@ def main() -> None:
             ("trafilatura, favor_precision", True),
         ):
             out = tmp / label.replace(" ", "_").replace(",", "")
-            runs.append((label, out, trafilatura_alone(paths, precision, out, args.workers)))
-        for label, config_text in (
-            ("ingest, extraction only (cleaner off)", "[clean]\nenabled = false\n"),
-            ("ingest, default (extraction + cleaner)", ""),
-        ):
-            out = tmp / label.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "")
-            runs.append((label, out, ingest(raw, out, config_text, args.workers)))
+            runs.append(
+                (
+                    label,
+                    out,
+                    library_rows(_trafilatura_one, [(p, precision) for p in paths], out, args.workers),
+                )
+            )
+        out = tmp / "extraction"
+        runs.append(
+            (
+                "ingest extraction alone (no cleaner)",
+                out,
+                library_rows(_extraction_one, paths, out, args.workers),
+            )
+        )
+        out = tmp / "ingest"
+        runs.append(
+            ("ingest, `python -m ingest` (extraction + cleaner)", out, ingest(raw, out, "", args.workers))
+        )
         lines = [
             "# HTML path: quality on the dev pages",
             "",
