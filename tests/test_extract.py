@@ -65,3 +65,75 @@ def test_is_headline_allows_a_site_suffix() -> None:
     assert is_headline("COUNCIL BACKS  TRAM", "Council backs tram")
     assert not is_headline("Council backs", "Council backs tram")
     assert not is_headline("", "Council")
+
+
+def test_strip_site_name() -> None:
+    from ingest.extract import strip_site_name
+
+    assert (
+        strip_site_name("Council backs tram | Harbour Gazette", "Harbour Gazette", None)
+        == "Council backs tram"
+    )
+    assert (
+        strip_site_name("Council backs tram - gazette.example", None, "www.gazette.example")
+        == "Council backs tram"
+    )
+    assert strip_site_name("Council backs the tram extension – Gazette", None, None) == (
+        "Council backs the tram extension"
+    )
+    assert strip_site_name("Tram: what it means", "Harbour Gazette", None) == "Tram: what it means"
+
+
+def test_choose_title_prefers_the_agreeing_h1() -> None:
+    from ingest.extract import choose_title
+
+    metas = ["Council backs tram extension after three-year debate | Harbour Gazette"]
+    assert choose_title(
+        ["Council backs tram extension after three-year debate"], metas, "Harbour Gazette", None
+    ) == ("Council backs tram extension after three-year debate")
+    # an <h1> that is only the site's name (a logo) is not the headline
+    assert choose_title(["Harbour Gazette"], metas, "Harbour Gazette", None) == (
+        "Council backs tram extension after three-year debate"
+    )
+    # no <h1>: the metadata title without its site suffix
+    assert (
+        choose_title([], metas, "Harbour Gazette", None)
+        == "Council backs tram extension after three-year debate"
+    )
+
+
+def test_title_from_h1_when_title_tag_has_a_site_suffix() -> None:
+    page = PAGE.replace(
+        "<title>Council backs tram extension</title>", "<title>Tram extension | Harbour Gazette</title>"
+    )
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert doc.title == "Council backs tram extension"
+    assert doc.raw_text.split("\n")[0] == PARAGRAPHS[0]
+
+
+def test_json_ld_headline_and_metadata_fields() -> None:
+    page = PAGE.replace(
+        "</head>",
+        '<meta name="description" content="The tram grows."><meta name="keywords" content="trams, council">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Council backs tram extension"}</script></head>',
+    ).replace("<title>Council backs tram extension</title>", "")
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert doc.title == "Council backs tram extension"
+    assert doc.description == "The tram grows."
+    assert doc.tags == ["trams", "council"]
+
+
+def test_recall_pass_keeps_the_longer_text() -> None:
+    doc_on = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig(recall_pass=True))
+    doc_off = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig(recall_pass=False))
+    assert len(doc_on.raw_text) >= len(doc_off.raw_text)
+    for paragraph in PARAGRAPHS:
+        assert paragraph in doc_on.raw_text
+
+
+def test_container_metadata_is_kept_where_the_page_has_none() -> None:
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
+    doc = Document(source_path="a.warc", html=page, url="https://fetched.example/x", title="From the feed")
+    doc = extract_html(doc, ExtractConfig())
+    assert (doc.url, doc.title) == ("https://fetched.example/x", "From the feed")

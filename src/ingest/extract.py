@@ -150,8 +150,10 @@ def choose_title(h1s: list[str], metas: list[str], site: str | None, host: str |
 def _as_list(value: object) -> list[str] | None:
     if not value:
         return None
-    items = value if isinstance(value, list) else str(value).split(",")
-    out = [_squash(str(v)) for v in items if _squash(str(v))]
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:  # trafilatura passes a keywords meta through as one comma-separated string
+        out += [_squash(part) for part in str(item).split(",") if _squash(part) and _squash(part) not in out]
     return out or None
 
 
