@@ -14,8 +14,6 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +23,22 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from ingest.config import load_config
-from ingest.pipeline import batched, finish_run, list_raw_files, locked_output, process_batch
+from ingest.pipeline import (
+    RunPlan,
+    batched,
+    check_folders,
+    finish_run,
+    locked_output,
+    plan_run,
+    process_batch,
+)
 from ingest.records import Document
 from ingest.report import summary_markdown, summary_tables
 
 
-@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def discover_task(raw: Path) -> list[Path]:
-    return list_raw_files(raw)
+@task(name="plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def plan_task(raw: Path, out: Path) -> RunPlan:
+    return plan_run(raw, out)
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -40,19 +46,12 @@ def process_batch_task(paths: list[Path], raw: Path, config_path: str | None) ->
     return process_batch(paths, raw, load_config(config_path))
 
 
-@task(name="dedup-and-write", cache_policy=NO_CACHE)
+@task(name="dedup-and-commit", cache_policy=NO_CACHE)
 def finish_task(
-    batches: list[list[Document]],
-    raw: Path,
-    out: Path,
-    config_path: str | None,
-    n_files: int,
-    started: datetime,
-    clock_start: float,
+    batches: list[list[Document]], raw: Path, out: Path, config_path: str | None, plan: RunPlan
 ) -> dict:
     docs = (doc for batch in batches for doc in batch)
-    summary = finish_run(docs, raw, out, load_config(config_path), n_files, started, clock_start)
-    return summary.to_dict()
+    return finish_run(docs, raw, out, load_config(config_path), plan).to_dict()
 
 
 @flow(name="ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
@@ -62,16 +61,19 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
     Holds OUT's run lock from start to end, like `python -m ingest`; `wait` queues behind a running job.
     """
     logger = get_run_logger()
-    clock_start, started = time.perf_counter(), datetime.now(UTC)
     raw_path, out_path = Path(raw), Path(out)
     settings = load_config(config)
+    check_folders(raw_path, out_path)
     with locked_output(out_path, wait):
-        paths = discover_task(raw_path)
+        plan = plan_task(raw_path, out_path)
         futures = process_batch_task.map(
-            batched(paths, settings.run.batch_files), unmapped(raw_path), unmapped(config)
+            batched(plan.files.to_process, settings.run.batch_files), unmapped(raw_path), unmapped(config)
         )
         batches = [f.result() for f in futures]
-        summary = finish_task(batches, raw_path, out_path, config, len(paths), started, clock_start)
+        summary = finish_task(batches, raw_path, out_path, config, plan)
+    if not summary["committed"]:
+        logger.info("nothing to do: no new or changed files in %s", raw_path)
+        return summary
     logger.info(
         "%d files read, %d kept, %d rejected %s",
         summary["files_read"],

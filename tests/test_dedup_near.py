@@ -12,14 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import write as write_module
+from ingest import commit as commit_module
+from ingest.commit import apply, carry_over, recover, seal
 from ingest.config import DedupConfig, IngestConfig, RunConfig
 from ingest.dedup import assign_ids, minhash_step
 from ingest.dedup_minhash import MinHasher, band_keys, similarity
 from ingest.dedup_run import PriorDocs, RunDocs, bucket_pairs, decide
-from ingest.dedup_stage import dedup_and_write
+from ingest.dedup_stage import dedup_into_staging
 from ingest.pipeline import run
 from ingest.records import Document
+from ingest.write import prepare_staging
 
 VOCABULARY = """
 minister council river budget harbour vote court police storm school hospital market energy price farmers
@@ -45,11 +47,17 @@ def doc(path: str, paragraphs: list[str], published: str | None = None) -> Docum
 
 
 def write_run(out: Path, docs: list[Document], when: datetime | None = None) -> dict:
+    """One committed run, as finish_run makes it: the sources of `docs` are (re)processed files, so
+    rows an earlier run wrote for them are superseded."""
     when = when or datetime(2026, 1, 1, tzinfo=UTC)
+    run_id = when.strftime("%Y%m%dT%H%M%S%fZ")
     config = IngestConfig(run=RunConfig(workers=1))
-    written, reasons, stats = dedup_and_write(
-        iter(docs), out, when.strftime("%Y%m%dT%H%M%S%fZ"), when, config
-    )
+    superseded = frozenset(d.source_path for d in docs)
+    staging = prepare_staging(out, run_id)
+    written, reasons, stats = dedup_into_staging(iter(docs), out, staging, run_id, when, config, superseded)
+    carry_over(out, staging, set(superseded))
+    seal(staging, run_id, {"run_id": run_id}, [])
+    apply(staging, out)
     return {"kept": written.kept, "rejected": written.rejected, "reasons": dict(reasons), **stats}
 
 
@@ -164,7 +172,7 @@ def test_copy_of_a_document_from_an_earlier_run_is_caught(tmp_path: Path) -> Non
     assert rejected["day2/copy.txt"]["duplicate_of"] == original_id  # kept earlier: never taken back
     assert "earlier run" in rejected["day2/copy.txt"]["detail"]
     assert second["duplicates_of_earlier_runs"] == 1
-    assert list(rows(tmp_path, "documents")) == ["day2/new.txt"]
+    assert list(rows(tmp_path, "documents")) == ["day1/story.txt", "day2/new.txt"]  # runs append
     assert len(list((tmp_path / "_index" / "runs").iterdir())) == 2
 
 
@@ -197,19 +205,25 @@ def test_index_is_not_committed_when_the_dataset_swap_fails(tmp_path: Path, monk
     def broken(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(write_module, "_move_into_place", broken)
-    with pytest.raises(OSError):
-        write_run(tmp_path, [doc("a.txt", article(13))])
+    with monkeypatch.context() as patch:
+        patch.setattr(commit_module, "move_into_place", broken)
+        with pytest.raises(OSError):
+            write_run(tmp_path, [doc("a.txt", article(13))])
     assert not (tmp_path / "_index" / "runs").exists() or not any((tmp_path / "_index" / "runs").iterdir())
+    assert not (tmp_path / "documents").exists()
+    # the run was sealed, so the next run's recovery finishes it: documents first, then the index
+    assert len(recover(tmp_path)) == 1
+    assert list(rows(tmp_path, "documents")) == ["a.txt"]
+    assert len(list((tmp_path / "_index" / "runs").iterdir())) == 1
     assert not list(tmp_path.glob(".staging-*"))
 
 
 def test_five_seeds_are_not_duplicates_and_rerun_keeps_them(seeds_raw: Path, tmp_path: Path) -> None:
     config = IngestConfig(run=RunConfig(workers=1))
-    for _ in range(2):
-        summary = run(seeds_raw, tmp_path / "out", config)
-        assert summary.documents_kept == 5
-        assert summary.rejected_by_reason == {}
+    summary = run(seeds_raw, tmp_path / "out", config)
+    assert summary.documents_kept == 5
+    assert summary.rejected_by_reason == {}
+    assert not run(seeds_raw, tmp_path / "out", config).committed  # nothing new: nothing rewritten
     kept = pq.read_table(tmp_path / "out" / "documents")
     assert kept.column("duplicate_count").to_pylist() == [0] * 5
 

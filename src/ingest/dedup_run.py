@@ -72,6 +72,26 @@ class PriorDocs:
     def __len__(self) -> int:
         return len(self.doc_id)
 
+    def without_superseded(self, sources: frozenset[str], current_ids: set[str]) -> PriorDocs:
+        """Drop entries of files whose rows this run supersedes, unless this run produced the same doc_id
+        again (same source, same text: still in the dataset, and already indexed)."""
+        keep = [
+            i
+            for i, (path, doc_id) in enumerate(zip(self.source_path, self.doc_id, strict=True))
+            if path not in sources or doc_id in current_ids
+        ]
+        pick = lambda values: [values[i] for i in keep]  # noqa: E731
+        return PriorDocs(
+            doc_id=pick(self.doc_id),
+            content_hash=pick(self.content_hash),
+            published=pick(self.published),
+            n_chars=pick(self.n_chars),
+            source_path=pick(self.source_path),
+            source_record=pick(self.source_record),
+            ingested_at=pick(self.ingested_at),
+            signatures=None if self.signatures is None else self.signatures[keep],
+        )
+
 
 @dataclass
 class Decisions:

@@ -1,14 +1,13 @@
-"""The run-level duplicate stage: spill, decide on signatures, route rows, update the cross-run index.
+"""The run-level duplicate stage: spill, decide on signatures, route rows, stage the cross-run index.
 
-Order of steps, chosen so that a crash at any point leaves a consistent state:
 1. every processed document is spilled to `OUT/.staging-<run_id>/spill/` (Parquet), so the run never holds
    all documents in memory;
 2. the columns the decisions need (ids, hashes, canonical-rule fields, signatures) are read back, the
    cross-run index is queried for this run's keys, and `dedup_run.decide` rejects the copies;
 3. the spilled rows are streamed to `staging/documents` and `staging/rejected` with the decisions applied,
-   and this run's index entries are written to `staging/index`;
-4. documents/ and rejected/ are swapped into place, then `staging/index` is renamed to
-   `OUT/_index/runs/<run_id>` (see `dedup_index.py` for why in this order); the staging folder is removed.
+   and this run's index entries are written to `staging/index`.
+Everything stays in staging: `commit.py` makes it visible (documents first, the index after them, so an
+index never names documents that were not committed).
 """
 
 from __future__ import annotations
@@ -24,13 +23,11 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.config import IngestConfig
-from ingest.dedup_index import DOCS_SCHEMA, IndexParams, all_keys, commit_run_index, lookup, write_run_index
+from ingest.dedup_index import DOCS_SCHEMA, IndexParams, all_keys, lookup, write_run_index
 from ingest.dedup_run import PriorDocs, RunDocs, decide, signatures_from_column
 from ingest.records import Document
 from ingest.write import (
     WriteResult,
-    commit_staging,
-    prepare_staging,
     read_spill,
     route_spill,
     spill_documents,
@@ -48,48 +45,51 @@ DECISION_COLUMNS = [
 ]
 
 
-def dedup_and_write(
-    docs: Iterable[Document], out: Path, run_id: str, started: datetime, config: IngestConfig
+def dedup_into_staging(
+    docs: Iterable[Document],
+    out: Path,
+    staging: Path,
+    run_id: str,
+    started: datetime,
+    config: IngestConfig,
+    superseded: frozenset[str] = frozenset(),
 ) -> tuple[WriteResult, Counter[str], dict]:
-    """Spill, decide, write and commit (module docstring). Returns the write counts, the duplicate
+    """Spill, decide and write into `staging` (module docstring). Documents of `superseded` source files
+    in the index are ignored: their rows are being replaced. Returns the write counts, the duplicate
     rejections by reason, and statistics for the run summary."""
     settings = config.dedup
     params = IndexParams(settings.num_perm, settings.shingle_words, settings.bands)
-    staging = prepare_staging(out, run_id)
-    try:
-        spill_documents(docs, staging, started)
-        clock = time.perf_counter()
-        table = read_spill(staging, DECISION_COLUMNS)
-        eligible = np.asarray(table.column("reason").is_null())
-        signatures = (
-            signatures_from_column(table.column("minhash"), settings.num_perm) if settings.near else None
-        )
-        run_docs = RunDocs(
-            doc_id=table.column("doc_id").to_pylist(),
-            content_hash=table.column("content_hash").to_pylist(),
-            eligible=eligible,
-            published=table.column("published").to_pylist(),
-            n_chars=table.column("n_chars").to_numpy(zero_copy_only=False),
-            source_path=table.column("source_path").to_pylist(),
-            source_record=table.column("source_record").to_pylist(),
-            signatures=signatures,
-        )
-        del table
-        rows = np.flatnonzero(eligible)
-        hashes = [run_docs.content_hash[i] for i in rows]
-        sigs = None if signatures is None else signatures[rows]
-        keys = all_keys(hashes, sigs, settings.bands)
-        prior = lookup(out, params, keys) if settings.index else PriorDocs()
-        if signatures is None:
-            prior.signatures = None
-        threshold = settings.threshold if settings.near else 2.0
-        decisions = decide(run_docs, prior, threshold, settings.bands, settings.max_bucket)
-        written = route_spill(staging, decisions, config.run.rows_per_file)
-        if settings.index:
-            _stage_index(staging / "index", params, run_docs, decisions, rows, keys, started)
-        commit_staging(staging, out, after_swap=lambda: commit_run_index(staging / "index", out, run_id))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    spill_documents(docs, staging, started)
+    clock = time.perf_counter()
+    table = read_spill(staging, DECISION_COLUMNS)
+    eligible = np.asarray(table.column("reason").is_null())
+    signatures = signatures_from_column(table.column("minhash"), settings.num_perm) if settings.near else None
+    run_docs = RunDocs(
+        doc_id=table.column("doc_id").to_pylist(),
+        content_hash=table.column("content_hash").to_pylist(),
+        eligible=eligible,
+        published=table.column("published").to_pylist(),
+        n_chars=table.column("n_chars").to_numpy(zero_copy_only=False),
+        source_path=table.column("source_path").to_pylist(),
+        source_record=table.column("source_record").to_pylist(),
+        signatures=signatures,
+    )
+    del table
+    rows = np.flatnonzero(eligible)
+    hashes = [run_docs.content_hash[i] for i in rows]
+    sigs = None if signatures is None else signatures[rows]
+    keys = all_keys(hashes, sigs, settings.bands)
+    prior = lookup(out, params, keys) if settings.index else PriorDocs()
+    if superseded:
+        prior = prior.without_superseded(superseded, set(run_docs.doc_id))
+    if signatures is None:
+        prior.signatures = None
+    threshold = settings.threshold if settings.near else 2.0
+    decisions = decide(run_docs, prior, threshold, settings.bands, settings.max_bucket)
+    written = route_spill(staging, decisions, config.run.rows_per_file, run_id)
+    shutil.rmtree(staging / "spill")
+    if settings.index:
+        _stage_index(staging / "index", params, run_docs, decisions, rows, keys, started)
     reasons = Counter(r for r in decisions.reason if r is not None)
     earlier = set(prior.doc_id)
     stats = {

@@ -8,6 +8,7 @@ results come back in discovery order so the output does not depend on scheduling
 
 from __future__ import annotations
 
+import shutil
 import signal
 import threading
 import time
@@ -22,9 +23,10 @@ from pathlib import Path
 
 from ingest import PIPELINE_VERSION
 from ingest.clean import clean_text
+from ingest.commit import apply, carry_over, recover, seal
 from ingest.config import IngestConfig
 from ingest.dedup import assign_ids, minhash_step
-from ingest.dedup_stage import dedup_and_write
+from ingest.dedup_stage import dedup_into_staging
 from ingest.discover import discover, relative_source
 from ingest.extract import extract_html
 from ingest.language import detect_language
@@ -32,7 +34,9 @@ from ingest.lock import LockBusy, run_lock
 from ingest.normalize import normalize_field, normalize_text
 from ingest.readers import decode_document, read_file
 from ingest.records import Document
-from ingest.write import write_json_atomic
+from ingest.state import Plan, load_manifest
+from ingest.state import plan_run as plan_files
+from ingest.write import prepare_staging
 
 Step = Callable[[Document], Document]
 
@@ -251,21 +255,41 @@ class RunSummary:
     pipeline_version: str
     started_at: str
     files_read: int = 0
+    """Raw files processed by this run (new and changed ones)."""
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    """Already ingested with the same content: skipped."""
+    files_missing: int = 0
+    """In the manifest but gone from the raw folder: their rows stay."""
+    rows_superseded: int = 0
+    """Rows of earlier versions of changed files, removed by this run."""
     documents_kept: int = 0
     documents_rejected: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     lines_removed_by_rule: dict[str, int] = field(default_factory=dict)
     dedup: dict[str, float] = field(default_factory=dict)
     """Duplicate stage: earlier-run documents matched in the index, duplicates of them, seconds."""
+    recovered_runs: list[str] = field(default_factory=list)
+    """Runs that had committed but were cut off before finishing; this run completed them first."""
+    committed: bool = False
+    """False when there was nothing new to ingest and nothing was written."""
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def format(self) -> str:
+        if not self.committed:
+            return (
+                f"nothing to do: {self.files_unchanged} files already ingested, none new or changed; "
+                f"{self.out} left as it was ({self.seconds:.2f} s)"
+            )
         lines = [
             f"run {self.run_id}: {self.files_read} files read, {self.documents_kept} documents kept, "
             f"{self.documents_rejected} rejected, {self.seconds:.2f} s",
+            f"files: {self.files_new} new, {self.files_changed} changed ({self.rows_superseded} old rows "
+            f"superseded), {self.files_unchanged} unchanged, {self.files_missing} missing",
             f"output: {self.out}",
         ]
         for title, counts in (
@@ -276,6 +300,29 @@ class RunSummary:
                 lines.append(f"{title}:")
                 lines += [f"  {name:<28} {n:>8}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
         return "\n".join(lines)
+
+
+@dataclass
+class RunPlan:
+    """A run's identity and the files it has to process, decided under OUT's lock."""
+
+    run_id: str
+    started: datetime
+    clock_start: float
+    files: Plan
+    recovered_runs: list[str]
+
+
+def plan_run(raw_root: Path, out: Path) -> RunPlan:
+    """Finish or discard what crashed runs left (commit.recover), then compare the raw folder with the
+    manifest of ingested files. Call with OUT's run lock held."""
+    clock_start = time.perf_counter()
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    paths = list_raw_files(raw_root)
+    recovered = recover(out)
+    files = plan_files(paths, raw_root, load_manifest(out), run_id)
+    return RunPlan(run_id, started, clock_start, files, recovered)
 
 
 class _Tally:
@@ -298,41 +345,55 @@ def new_run_id(now: datetime) -> str:
 
 
 def finish_run(
-    docs: Iterable[Document],
-    raw_root: Path,
-    out: Path,
-    config: IngestConfig,
-    n_files: int,
-    started: datetime,
-    clock_start: float,
+    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
 ) -> RunSummary:
-    """Run-level steps shared by every entry point: dedup, the atomic write, the summary JSON."""
-    run_id = new_run_id(started)
-    tally = _Tally()
-    try:
-        written, duplicates, dedup_stats = dedup_and_write(tally.observe(docs), out, run_id, started, config)
-    except OSError as exc:
-        raise RunError(f"cannot write output to {out}: {exc}") from exc
-    tally.reasons.update(duplicates)
+    """Run-level steps shared by every entry point: dedup into staging, then the crash-safe commit
+    (commit.py). With nothing new or changed to ingest, nothing is written."""
+    files = plan.files
     summary = RunSummary(
-        run_id=run_id,
+        run_id=plan.run_id,
         raw=str(raw_root),
         out=str(out),
         pipeline_version=PIPELINE_VERSION,
-        started_at=started.isoformat(),
-        files_read=n_files,
-        documents_kept=written.kept,
-        documents_rejected=written.rejected,
-        rejected_by_reason=dict(sorted(tally.reasons.items())),
-        lines_removed_by_rule=dict(sorted(tally.rules.items())),
-        dedup=dedup_stats,
-        seconds=round(time.perf_counter() - clock_start, 3),
+        started_at=plan.started.isoformat(),
+        files_read=len(files.to_process),
+        files_new=len(files.new),
+        files_changed=len(files.changed),
+        files_unchanged=len(files.unchanged),
+        files_missing=len(files.missing),
+        recovered_runs=plan.recovered_runs,
     )
-    write_json_atomic(out / "_runs" / f"{run_id}.json", summary.to_dict())
+    if not files.to_process:
+        summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
+        return summary
+    tally = _Tally()
+    staging = prepare_staging(out, plan.run_id)
+    try:
+        written, duplicates, summary.dedup = dedup_into_staging(
+            tally.observe(docs), out, staging, plan.run_id, plan.started, config, frozenset(files.superseded)
+        )
+        summary.rows_superseded = carry_over(out, staging, set(files.superseded))
+        tally.reasons.update(duplicates)
+        summary.documents_kept, summary.documents_rejected = written.kept, written.rejected
+        summary.rejected_by_reason = dict(sorted(tally.reasons.items()))
+        summary.lines_removed_by_rule = dict(sorted(tally.rules.items()))
+        summary.committed = True
+        summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
+        seal(staging, plan.run_id, summary.to_dict(), files.states.values())
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RunError(f"cannot write output to {out}: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    apply(staging, out)
     return summary
 
 
-def check_output_writable(out: Path) -> None:
+def check_folders(raw_root: Path, out: Path) -> None:
+    """Run-level preconditions, checked before any work: the raw folder exists, OUT is writable."""
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".write-probe"
@@ -350,19 +411,17 @@ def run(
     on_files: Callable[[int], None] | None = None,
     wait: bool = False,
 ) -> RunSummary:
-    """The whole job in this process (and its workers): raw folder in, dataset out, summary back.
+    """The whole job in this process (and its workers): new and changed raw files in, dataset updated.
 
     Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing.
     """
-    clock_start = time.perf_counter()
-    started = datetime.now(UTC)
-    paths = list_raw_files(raw_root)
-    check_output_writable(out)
+    check_folders(raw_root, out)
     with locked_output(out, wait):
+        plan = plan_run(raw_root, out)
         if on_files:
-            on_files(len(paths))
-        docs = process_files(paths, raw_root, config, progress)
-        return finish_run(docs, raw_root, out, config, len(paths), started, clock_start)
+            on_files(len(plan.files.to_process))
+        docs = process_files(plan.files.to_process, raw_root, config, progress)
+        return finish_run(docs, raw_root, out, config, plan)
 
 
 @contextmanager

@@ -1,8 +1,7 @@
-"""Documents to Parquet (zstd), written atomically.
+"""Documents to Parquet (zstd) in a run's staging folder; `commit.py` moves them into place.
 
-Everything is written into a staging folder inside OUT, then swapped into place with one rename per output
-folder (an atomic exchange where the OS offers it). A run that dies before the swap leaves the previous
-`documents/` and `rejected/` untouched; the next run removes its leftover staging folder.
+Part files are named `part-<run_id>-NNNNN.parquet`, so parts of successive incremental runs live side by
+side in one folder without clashing.
 """
 
 from __future__ import annotations
@@ -11,8 +10,7 @@ import ctypes
 import ctypes.util
 import json
 import os
-import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -103,8 +101,10 @@ def spill_row(doc: Document, ingested_at: datetime) -> dict[str, Any]:
 class _PartWriter:
     """Rows to numbered Parquet part files in one folder, a new part every `rows_per_file` rows."""
 
-    def __init__(self, folder: Path, schema: pa.Schema, rows_per_file: int, batch_rows: int = 1000) -> None:
-        self.folder, self.schema = folder, schema
+    def __init__(
+        self, folder: Path, schema: pa.Schema, rows_per_file: int, batch_rows: int = 1000, prefix: str = ""
+    ) -> None:
+        self.folder, self.schema, self.prefix = folder, schema, prefix
         self.rows_per_file, self.batch_rows = rows_per_file, batch_rows
         self.pending: list[dict[str, Any]] = []
         self.part, self.rows_in_part = 0, 0
@@ -123,7 +123,7 @@ class _PartWriter:
         start = 0
         while start < table.num_rows:
             if self.writer is None:
-                path = self.folder / f"part-{self.part:05d}.parquet"
+                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
                 self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
             room = self.rows_per_file - self.rows_in_part
             chunk = table.slice(start, room)
@@ -137,7 +137,7 @@ class _PartWriter:
     def _flush(self) -> None:
         while self.pending:
             if self.writer is None:
-                path = self.folder / f"part-{self.part:05d}.parquet"
+                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
                 self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
             room = self.rows_per_file - self.rows_in_part
             chunk, self.pending = self.pending[:room], self.pending[room:]
@@ -156,9 +156,6 @@ class _PartWriter:
 
     def close(self) -> None:
         self._flush()
-        if self.part == 0 and self.writer is None:
-            # An empty dataset is still a dataset: one part with the schema and no rows.
-            pq.write_table(self.schema.empty_table(), self.folder / "part-00000.parquet", compression="zstd")
         self._close_part()
 
 
@@ -180,7 +177,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _move_into_place(staged: Path, target: Path, trash: Path) -> None:
+def move_into_place(staged: Path, target: Path, trash: Path) -> None:
     if not target.exists():
         staged.rename(target)
     elif _exchange(staged, target):
@@ -190,42 +187,9 @@ def _move_into_place(staged: Path, target: Path, trash: Path) -> None:
         staged.rename(target)
 
 
-def remove_stale_staging(out: Path) -> None:
-    """Delete staging folders that a run which died before its swap left behind."""
-    for stale in out.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def write_dataset(
-    docs: Iterable[Document], out: Path, run_id: str, ingested_at: datetime, rows_per_file: int
-) -> WriteResult:
-    """Write kept and rejected documents to OUT/documents and OUT/rejected, replacing them atomically."""
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
-    staging = out / f"{STAGING_PREFIX}{run_id}"
-    writers = {
-        "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file),
-        "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file),
-    }
-    counts = {"documents": 0, "rejected": 0}
-    try:
-        for doc in docs:
-            kind = "rejected" if doc.rejected else "documents"
-            writers[kind].add(document_row(doc, ingested_at))
-            counts[kind] += 1
-        for writer in writers.values():
-            writer.close()
-        for name in OUTPUTS:
-            _move_into_place(staging / name, out / name, staging / f"previous-{name}")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return WriteResult(kept=counts["documents"], rejected=counts["rejected"])
-
-
 def prepare_staging(out: Path, run_id: str) -> Path:
-    """A fresh staging folder for this run, after deleting those that dead runs left behind."""
+    """A fresh staging folder for this run (recovery has already dealt with those of dead runs)."""
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
     staging = out / f"{STAGING_PREFIX}{run_id}"
     staging.mkdir()
     return staging
@@ -255,11 +219,12 @@ def _spill_batches(staging: Path, batch_rows: int = 4096) -> Iterator[pa.Table]:
             yield pa.Table.from_batches([batch])
 
 
-def route_spill(staging: Path, decisions: Decisions | None, rows_per_file: int) -> WriteResult:
+def route_spill(staging: Path, decisions: Decisions | None, rows_per_file: int, run_id: str) -> WriteResult:
     """Spilled rows, with the duplicate decisions applied, to staging/documents and staging/rejected."""
+    prefix = f"{run_id}-"
     writers = {
-        "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file),
-        "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file),
+        "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file, prefix=prefix),
+        "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file, prefix=prefix),
     }
     offset = 0
     for table in _spill_batches(staging):
@@ -290,18 +255,6 @@ def route_spill(staging: Path, decisions: Decisions | None, rows_per_file: int) 
     for writer in writers.values():
         writer.close()
     return WriteResult(kept=writers["documents"].rows_total, rejected=writers["rejected"].rows_total)
-
-
-def commit_staging(staging: Path, out: Path, after_swap: Callable[[], None] | None = None) -> None:
-    """Swap staged documents/ and rejected/ into place, then run `after_swap` (the index commit); the
-    staging folder is removed whatever happens."""
-    try:
-        for name in OUTPUTS:
-            _move_into_place(staging / name, out / name, staging / f"previous-{name}")
-        if after_swap is not None:
-            after_swap()
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
