@@ -12,12 +12,16 @@ from ingest.config import ConfigError, load_config
 from ingest.pipeline import RunError, run
 
 DESCRIPTION = """\
-Read raw scraped news files (plain text or HTML, optionally gzipped) from RAW, strip everything that is not
-the article, normalize the text, label the language, drop exact duplicates, and write a Parquet dataset:
+Read the raw scraped news files in RAW that OUT does not hold yet (plain text, HTML, JSON Lines or JSON
+exports, WARC; optionally gzip, bzip2, xz or zstd compressed), strip everything that is not the article,
+normalize the text, label the language, drop exact and near duplicates (also of earlier runs), and add the
+result to a Parquet dataset:
   OUT/documents/  kept documents
   OUT/rejected/   documents that could not be used, with `reason` and `detail` (duplicates: `duplicate_of`)
   OUT/_runs/      one summary JSON per run
-The previous dataset in OUT is replaced atomically only when the run completes.
+Runs are incremental: files already ingested are skipped, changed files replace their earlier rows, and a
+run with nothing new writes nothing. A run commits atomically: killed at any moment, it leaves the previous
+dataset readable, and the next run completes or redoes its work.
 Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure."""
 
 
