@@ -26,28 +26,42 @@ Exit status: 0 when the run completed (even if some inputs were rejected), 2 for
 
 
 class Progress:
-    """Prints `done/total files` to a terminal at most every `every` seconds, for runs that take a while."""
+    """A progress bar on stderr (a terminal only), redrawn at most every `every` seconds: files done of
+    total, rate and time left. Runs shorter than `every` print nothing."""
 
-    def __init__(self, stream: TextIO, every: float = 2.0) -> None:
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, every: float = 1.0) -> None:
         self.stream, self.every = stream, every
         self.total = self.done = 0
-        self.last = time.monotonic()
+        self.start = self.last = time.monotonic()
         self.shown = False
 
     def set_total(self, total: int) -> None:
         self.total = total
+        self.start = self.last = time.monotonic()
+
+    def line(self, now: float) -> str:
+        share = self.done / self.total if self.total else 1.0
+        filled = int(share * self.WIDTH)
+        elapsed = max(now - self.start, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0.0
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        return f"[{bar}] {self.done}/{self.total} files {share:4.0%}  {rate:.0f} files/s  {left:.0f} s left"
 
     def advance(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last, self.shown = now, True
-            self.stream.write(f"\r{self.done}/{self.total} files")
+            self.stream.write("\r" + self.line(now))
             self.stream.flush()
 
     def finish(self) -> None:
         if self.shown:
-            self.stream.write(f"\r{self.done}/{self.total} files\n")
+            self.stream.write("\r" + self.line(time.monotonic()) + "\n")
+            self.stream.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
