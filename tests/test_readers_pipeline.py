@@ -187,3 +187,15 @@ def test_html_metadata_columns_are_written(tmp_path: Path, workers: int) -> None
         "A new line.",
     )
     assert row["text"] == PARAGRAPH
+
+
+def test_clean_html_off_keeps_the_extracted_text(tmp_path: Path) -> None:
+    from ingest.config import ExtractConfig
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "p.html").write_text(page(5), encoding="utf-8")
+    config = IngestConfig(extract=ExtractConfig(clean_html=False), run=RunConfig(workers=1))
+    (doc,) = process_file(raw / "p.html", raw, config)
+    assert doc.text == f"Story 5. {PARAGRAPH}\n{PARAGRAPH} Part two of 5."
+    assert [(r.text, r.rule) for r in doc.removed] == [("Story 5", "title")]

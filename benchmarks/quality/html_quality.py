@@ -6,7 +6,8 @@ title and author match):
 - our extraction alone, called as a library (decode, trafilatura with the recall pass, title choice,
   headline removal, ftfy and whitespace normalization; no plain-text cleaner);
 - `python -m ingest` with default settings: the same plus the plain-text cleaner as a second pass. The
-  cleaner is another engineer's work in progress: this row measures whatever cleaner the tree holds.
+  cleaner is another engineer's work in progress: this row measures whatever cleaner the tree holds;
+- `python -m ingest` with `[extract] clean_html = false`: the pipeline without the second pass.
 
 Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]
 Writes benchmarks/quality/HTML.md. Skips with a message when ../shared is absent.
@@ -166,6 +167,9 @@ def main() -> None:
         runs.append(
             ("ingest, `python -m ingest` (extraction + cleaner)", out, ingest(raw, out, "", args.workers))
         )
+        out = tmp / "ingest-no-second-pass"
+        no_pass = "[extract]\nclean_html = false\n"
+        runs.append(("ingest, `[extract] clean_html = false`", out, ingest(raw, out, no_pass, args.workers)))
         lines = [
             "# HTML path: quality on the dev pages",
             "",

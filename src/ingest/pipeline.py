@@ -46,7 +46,11 @@ class RunError(Exception):
 
 
 def clean_step(doc: Document, config: IngestConfig) -> Document:
-    """Cleaner over the plain text; metadata the page declared wins over what the text suggests."""
+    """Cleaner over the plain text; metadata the page declared wins over what the text suggests. For HTML
+    this is the second pass over trafilatura's main text, unless `extract.clean_html` is off."""
+    if doc.content_type == "text/html" and not config.extract.clean_html:
+        doc.text, doc.raw_text = doc.raw_text or "", None
+        return doc
     result = clean_text(doc.raw_text or "", config.clean)
     doc.raw_text = None
     doc.text = result.text
