@@ -132,6 +132,15 @@ def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
     return any(is_value[k] for k in range(i + 1, min(len(texts), i + 3)))
 
 
+def rule_reasons(paras: list[Para]) -> list[str | None]:
+    """The rule decisions for every paragraph before the classifier: keyword rules, markup, widget blocks."""
+    reasons: list[str | None] = [rule_hit(p.text) or ("markup" if p.markup else None) for p in paras]
+    for i, is_widget in enumerate(widget_runs([p.text for p in paras])):
+        if is_widget and reasons[i] is None:
+            reasons[i] = PRICE_WIDGET.name
+    return reasons
+
+
 def _merge(first: CleanResult, second: CleanResult) -> CleanResult:
     """The result of cleaning `first.text` again, with what the first pass found kept."""
     return CleanResult(
@@ -167,12 +176,7 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
         return CleanResult(text="\n".join(p.text for p in paras))
     n = len(paras)
     texts = [p.text for p in paras]
-    reasons: list[str | None] = [
-        rule_hit(t) or ("markup" if p.markup else None) for p, t in zip(paras, texts, strict=True)
-    ]
-    for i, is_widget in enumerate(widget_runs(texts)):
-        if is_widget and reasons[i] is None:
-            reasons[i] = PRICE_WIDGET.name
+    reasons = rule_reasons(paras)
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:
@@ -309,6 +313,7 @@ def _headline(texts: list[str], reasons: list[str | None], first: int) -> int | 
             candidates.append(i)
         elif reasons[i] is None:
             break
+    candidates = [i for i in candidates if any(r is not None for r in reasons[:i]) or _title_case(texts[i])]
     if not candidates:
         return None
     for i in candidates:
@@ -319,6 +324,13 @@ def _headline(texts: list[str], reasons: list[str | None], first: int) -> int | 
     if reasons[nearest] is None or first - nearest <= 2:
         return nearest
     return next((i for i in candidates if len(texts[i].split()) >= 4), None)
+
+
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised: a headline style. Used where nothing before a line was removed (text
+    that is already clean, or a second pass), so a sentence-case first line of the body is not taken."""
+    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
+    return bool(words) and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _looks_like_name(name: str) -> bool:

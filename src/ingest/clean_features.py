@@ -86,6 +86,10 @@ FEATURES: tuple[str, ...] = (
     "rule_near",
     "first_char_lower",
     "starts_quote",
+    "ends_ellipsis",
+    "win3_cap_share",
+    "win3_sentence",
+    "win3_prose",
 )
 
 
@@ -123,6 +127,7 @@ def line_stats(text: str) -> dict[str, float]:
         "has_url": float(_URLISH.search(text) is not None),
         "first_char_lower": float(text[:1].islower()),
         "starts_quote": float(text[:1] in "\"“'‘«„"),
+        "ends_ellipsis": float(text.endswith(("...", "…", "…»", "...)"))),
     }
 
 
@@ -159,6 +164,9 @@ def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, fl
     prev_prose = _distance_to_prose(prose, reverse=False)
     next_prose = _distance_to_prose(prose, reverse=True)
     log_chars = [s["log_chars"] for s in stats]
+    cap_shares = [s["cap_share"] for s in stats]
+    sentences = [s["ends_sentence"] for s in stats]
+    prose_f = [float(p) for p in prose]
     hits = [float(h) for h in rule_hits]
     out: list[dict[str, float]] = []
     before = 0
@@ -185,6 +193,9 @@ def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, fl
         f["title_overlap"] = _overlap(p.text, title_words) if i > 0 else 0.0
         f["rule_any"] = hits[i]
         f["rule_near"] = _window_mean(hits, i, 3)
+        f["win3_cap_share"] = _window_mean(cap_shares, i, 3)
+        f["win3_sentence"] = _window_mean(sentences, i, 3)
+        f["win3_prose"] = _window_mean(prose_f, i, 3)
         out.append(f)
     return out
 
