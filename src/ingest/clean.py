@@ -230,8 +230,8 @@ def _never_empty(reasons: list[str | None], prose: list[bool]) -> None:
     """
     if any(r is None and p for r, p in zip(reasons, prose, strict=True)):
         return
-    for i, is_prose in enumerate(prose):
-        if is_prose and reasons[i] == CLASSIFIER_RULE:
+    for i, running in enumerate(prose):
+        if running and reasons[i] == CLASSIFIER_RULE:
             reasons[i] = None
 
 
