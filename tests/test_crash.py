@@ -102,7 +102,7 @@ def test_kill_minus_nine_at_random_moments(tmp_path: Path) -> None:
         duration = complete_run(reference_raw, reference_out)
         for _ in range(6):
             proc = start_run(crash_raw, crash_out)
-            time.sleep(rng.uniform(0.2, 1.1) * duration)
+            time.sleep(rng.uniform(0.1, 0.95) * duration)
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 kills += 1
@@ -111,6 +111,8 @@ def test_kill_minus_nine_at_random_moments(tmp_path: Path) -> None:
         complete_run(crash_raw, crash_out)
         for kind in ("documents", "rejected"):
             assert table(crash_out, kind).equals(table(reference_out, kind)), kind
+    # a kill after a run committed meets a run with nothing left to do, which ends at once: not every
+    # attempt kills, but most must, or the test proves nothing
     assert kills >= 6, "the runs finished before they could be killed: make the input larger"
     assert not list(crash_out.glob(".staging-*"))
     assert table(crash_out, "documents").num_rows == 120
