@@ -46,6 +46,24 @@ def keep_every_line(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
+_C4_BAD = ("javascript", "lorem ipsum", "{", "cookie", "terms of use", "privacy policy")
+
+
+def c4_lines(text: str) -> str:
+    """C4's line rules (Raffel et al. 2020): keep lines that end in terminal punctuation, have at least five
+    words, and carry none of its bad markers; the usual heuristic baseline for web text."""
+    kept = []
+    for line in (raw.strip() for raw in text.split("\n")):
+        low = line.lower()
+        if (
+            line.endswith((".", "!", "?", '"', "”"))
+            and len(line.split()) >= 5
+            and not any(bad in low for bad in _C4_BAD)
+        ):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def score_texts(score: ModuleType, cases: list[dict], preds: dict[str, dict]) -> tuple[dict, list[dict]]:
     """The metrics of score.py over in-memory predictions ({id: {text, title}})."""
     precisions, recalls, bows, withs, withouts, titles, rows = [], [], [], [], [], [], []
@@ -98,15 +116,16 @@ def _r(v: float | None) -> float | str:
     return "" if v is None else round(v, 4)
 
 
-def run_cleaner(cases: list[dict], rendering: str) -> tuple[dict[str, dict], dict[str, dict], float]:
-    """Cleaner output and keep-every-line output per case, and the cleaner's docs/s."""
+def run_cleaner(cases: list[dict], rendering: str) -> tuple[dict, dict, dict, float]:
+    """Cleaner output, keep-every-line and C4-rules baselines per case, and the cleaner's docs/s."""
     raws = {c["id"]: (DEV / rendering / f"{c['id']}.txt").read_text(encoding="utf-8") for c in cases}
     start = time.perf_counter()
     results = {cid: clean_text(text) for cid, text in raws.items()}
     seconds = time.perf_counter() - start
     cleaned = {cid: {"text": r.text, "title": r.title} for cid, r in results.items()}
     baseline = {cid: {"text": keep_every_line(text)} for cid, text in raws.items()}
-    return cleaned, baseline, len(raws) / seconds
+    c4 = {cid: {"text": c4_lines(text)} for cid, text in raws.items()}
+    return cleaned, baseline, c4, len(raws) / seconds
 
 
 def run_pipeline(rendering: str, cases: list[dict]) -> dict | None:
@@ -177,10 +196,12 @@ def main() -> None:
     )
     lines = [header]
     for rendering in RENDERINGS:
-        cleaned, baseline, speed = run_cleaner(cases, rendering)
+        cleaned, baseline, c4, speed = run_cleaner(cases, rendering)
         m_clean, rows = score_texts(score, cases, cleaned)
         m_base, _ = score_texts(score, cases, baseline)
-        lines.append(fmt(f"{rendering}: keep every line", m_base))
+        m_c4, _ = score_texts(score, cases, c4)
+        lines.append(fmt(f"{rendering}: baseline keep every line", m_base))
+        lines.append(fmt(f"{rendering}: baseline C4 line rules", m_c4))
         lines.append(fmt(f"{rendering}: clean_text", m_clean, speed))
         if not args.no_pipeline:
             m_pipe = run_pipeline(rendering, cases)
@@ -190,7 +211,7 @@ def main() -> None:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        print("\n".join(lines[-3:] if not args.no_pipeline else lines[-2:]), flush=True)
+        print("\n".join(lines[-4:] if not args.no_pipeline else lines[-3:]), flush=True)
     table = "\n".join(lines)
     print(table)
     note = (
