@@ -1,6 +1,7 @@
 """Incremental runs: finished work is never redone, new files are processed alone, changed files replace
 their earlier rows."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,29 @@ def test_missing_file_keeps_its_rows(seeds_raw: Path, tmp_path: Path) -> None:
     summary = run(seeds_raw, out, SERIAL)
     assert summary.files_missing == 1
     assert SEED_NAMES[0] in pq.read_table(out / "documents").column("source_path").to_pylist()
+
+
+def test_unreadable_file_is_retried_by_the_next_run(seeds_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    locked = seeds_raw / SEED_NAMES[3]
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):  # root reads anything: make the file a dangling link instead
+            locked.chmod(0o644)
+            saved = tmp_path / "saved.txt"
+            shutil.move(locked, saved)
+            locked.symlink_to(tmp_path / "not-there-yet.txt")
+            first = run(seeds_raw, out, SERIAL)
+            locked.unlink()
+            shutil.move(saved, locked)
+        else:
+            first = run(seeds_raw, out, SERIAL)
+            locked.chmod(0o644)
+    finally:
+        if locked.exists():
+            locked.chmod(0o644)
+    assert first.rejected_by_reason == {"unreadable": 1}
+    second = run(seeds_raw, out, SERIAL)
+    assert (second.files_new, second.rows_superseded, second.documents_kept) == (1, 1, 1)
+    assert pq.read_table(out / "rejected").num_rows == 0
+    assert pq.read_table(out / "documents").num_rows == 5

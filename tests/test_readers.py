@@ -100,3 +100,28 @@ def test_sniff_html_saved_as_txt() -> None:
 
 def test_decode_prefers_utf8() -> None:
     assert decode("naïve".encode()) == ("naïve", "utf-8")
+
+
+def test_transient_io_error_is_retried(tmp_path: Path, monkeypatch) -> None:
+    """An EIO cannot be produced on demand here, so the first opens fail by substitution."""
+    import errno
+
+    from ingest import readers
+
+    path = write(tmp_path, "a.txt", ARTICLE.encode())
+    real, calls = readers.open_stream, []
+
+    def flaky(p):
+        calls.append(p)
+        if len(calls) < 3:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(p)
+
+    monkeypatch.setattr(readers, "open_stream", flaky)
+    doc = read_one(path)
+    assert not doc.rejected and len(calls) == 3
+    calls.clear()
+    monkeypatch.setattr(
+        readers, "open_stream", lambda p: (_ for _ in ()).throw(OSError(errno.ENOENT, "gone"))
+    )
+    assert read_one(path).reason == "unreadable"

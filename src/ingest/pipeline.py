@@ -39,6 +39,8 @@ from ingest.state import plan_run as plan_files
 from ingest.write import prepare_staging
 
 Step = Callable[[Document], Document]
+RETRY_NEXT_RUN = "unreadable"
+"""Rejection reason of files the OS could not read even after retries: not recorded as ingested."""
 
 
 class RunError(Exception):
@@ -47,11 +49,13 @@ class RunError(Exception):
 
 def clean_step(doc: Document, config: IngestConfig) -> Document:
     """Cleaner over the plain text; metadata the page declared wins over what the text suggests. For HTML
-    this is the second pass over trafilatura's main text, unless `extract.clean_html` is off."""
-    if doc.content_type == "text/html" and not config.extract.clean_html:
+    this is the second pass over trafilatura's main text (precise rules only, see `clean_extracted`),
+    unless `extract.clean_html` is off."""
+    extracted = doc.content_type == "text/html"
+    if extracted and not config.extract.clean_html:
         doc.text, doc.raw_text = doc.raw_text or "", None
         return doc
-    result = clean_text(doc.raw_text or "", config.clean)
+    result = clean_text(doc.raw_text or "", config.clean, second_pass=extracted)
     doc.raw_text = None
     doc.text = result.text
     doc.removed = [*doc.removed, *result.removed]
@@ -330,16 +334,19 @@ def plan_run(raw_root: Path, out: Path) -> RunPlan:
 
 
 class _Tally:
-    """Counts what passes to the writer, for the run summary."""
+    """Counts what passes to the writer, for the run summary, and notes files that could not be read."""
 
     def __init__(self) -> None:
         self.reasons: Counter[str] = Counter()
         self.rules: Counter[str] = Counter()
+        self.unreadable: set[str] = set()
 
     def observe(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
             if doc.reason:
                 self.reasons[doc.reason] += 1
+                if doc.reason == RETRY_NEXT_RUN:
+                    self.unreadable.add(doc.source_path)
             self.rules.update(r.rule for r in doc.removed)
             yield doc
 
@@ -372,18 +379,23 @@ def finish_run(
         return summary
     tally = _Tally()
     staging = prepare_staging(out, plan.run_id)
+    # Rows of every processed file are replaced: those of a changed file's earlier version, and the
+    # `unreadable` rejection of a file an earlier run could not read.
+    replaced = frozenset(relative_source(p, raw_root) for p in files.to_process)
     try:
         written, duplicates, summary.dedup = dedup_into_staging(
-            tally.observe(docs), out, staging, plan.run_id, plan.started, config, frozenset(files.superseded)
+            tally.observe(docs), out, staging, plan.run_id, plan.started, config, replaced
         )
-        summary.rows_superseded = carry_over(out, staging, set(files.superseded))
+        summary.rows_superseded = carry_over(out, staging, set(replaced))
         tally.reasons.update(duplicates)
         summary.documents_kept, summary.documents_rejected = written.kept, written.rejected
         summary.rejected_by_reason = dict(sorted(tally.reasons.items()))
         summary.lines_removed_by_rule = dict(sorted(tally.rules.items()))
         summary.committed = True
         summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
-        seal(staging, plan.run_id, summary.to_dict(), files.states.values())
+        # A file that could not be read stays out of the manifest, so the next run tries it again.
+        manifest = [state for path, state in files.states.items() if path not in tally.unreadable]
+        seal(staging, plan.run_id, summary.to_dict(), manifest)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise RunError(f"cannot write output to {out}: {exc}") from exc

@@ -20,9 +20,12 @@ the bytes is ignored. Mojibake (UTF-8 read as cp1252 before it was saved) is rep
 from __future__ import annotations
 
 import codecs
+import errno
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import CharsetMatch, from_bytes
 
@@ -275,6 +278,22 @@ def container_kind(head: bytes, name: str) -> str | None:
     return None
 
 
+TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE})
+
+
+def open_with_retry(path: Path, attempts: int = 3, delay: float = 0.2) -> tuple[BinaryIO, str | None]:
+    """`open_stream`, tried again after a short, growing pause when the error looks transient (I/O error,
+    busy, timed out, stale network handle): a flaky disk or network share should not reject a file."""
+    for attempt in range(attempts):
+        try:
+            return open_stream(path)
+        except OSError as exc:
+            if exc.errno not in TRANSIENT_ERRNOS or attempt == attempts - 1:
+                raise
+            time.sleep(delay * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def read_file(path: Path, source_path: str, config: ReadConfig, decode: bool = True) -> Iterator[Document]:
     """Yield the documents one raw file holds, rejected ones included, streaming containers record by record.
     With `decode=False`, bytes stay in `Document.data` for `decode_document` to decode later."""
@@ -282,7 +301,7 @@ def read_file(path: Path, source_path: str, config: ReadConfig, decode: bool = T
     from ingest.readers_warc import iter_warc
 
     try:
-        stream, compression = open_stream(path)
+        stream, compression = open_with_retry(path)
     except OSError as exc:
         yield Document(source_path=source_path).reject("unreadable", f"{type(exc).__name__}: {exc}")
         return

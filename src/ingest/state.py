@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -90,23 +90,25 @@ def plan_run(paths: Sequence[Path], raw_root: Path, manifest: dict[str, FileStat
     states: dict[str, FileState] = {}
     for path in paths:
         rel = relative_source(path, raw_root)
-        stat = path.stat()
         known = manifest.get(rel)
-        if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        try:
+            stat = path.stat()
+            digest = None
+            if not (known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
+                digest = file_hash(path)
+        except OSError:
+            if known is None:
+                new.append(path)  # the reader rejects it as unreadable; it stays out of the manifest
+            continue  # an ingested file that cannot be read now keeps its rows, like a missing one
+        if digest is None or (known is not None and known.content_hash == digest):
             unchanged.append(rel)
-            states[rel] = known
-            continue
-        digest = file_hash(path)
-        state = FileState(rel, stat.st_size, stat.st_mtime_ns, digest, run_id)
-        if known is None:
+            states[rel] = replace(known, size=stat.st_size, mtime_ns=stat.st_mtime_ns)  # type: ignore[arg-type]
+        elif known is None:
             new.append(path)
-            states[rel] = state
-        elif known.content_hash == digest:
-            unchanged.append(rel)
-            states[rel] = FileState(rel, stat.st_size, stat.st_mtime_ns, digest, known.run_id)
+            states[rel] = FileState(rel, stat.st_size, stat.st_mtime_ns, digest, run_id)
         else:
             changed.append(path)
-            states[rel] = state
+            states[rel] = FileState(rel, stat.st_size, stat.st_mtime_ns, digest, run_id)
     seen = set(states)
     missing = sorted(rel for rel in manifest if rel not in seen)
     for rel in missing:
