@@ -212,3 +212,51 @@ def test_idempotent_on_seeds(name: str) -> None:
 def test_deterministic() -> None:
     text = (GOLDEN / "news_page.txt").read_text(encoding="utf-8")
     assert _as_json(clean_text(text)) == _as_json(clean_text(text))
+
+
+_EXTRACTED = [
+    "The council voted 7-2 on Tuesday to extend the tram line to the harbour, ending a decade of debate.",
+    "1. The first stage opens in 2027.",
+    "2. The second stage depends on federal money.",
+    "**Note:** fares stay the same.",
+    "Sign up for our newsletter",
+    "Share this article",
+    "The extension will cost 240 million dollars, most of it paid by the state, the mayor said.",
+]
+
+
+def test_second_pass_drops_prompts_and_rewrites_nothing() -> None:
+    """On an extractor's main text only the keyword rules act; list numbers and markup stay as they are."""
+    result = clean_text("\n".join(_EXTRACTED), second_pass=True)
+    assert result.text.split("\n") == [_EXTRACTED[i] for i in (0, 1, 2, 3, 6)]
+    assert [(r.text, r.rule) for r in result.removed] == [
+        ("Sign up for our newsletter", "newsletter_prompt"),
+        ("Share this article", "share_strip"),
+    ]
+
+
+def test_second_pass_never_empties_and_is_idempotent() -> None:
+    only_noise = "Subscribe\nShare\nAdvertisement"
+    result = clean_text(only_noise, second_pass=True)
+    assert (result.text, result.removed) == (only_noise, [])
+    once = clean_text("\n".join(_EXTRACTED), second_pass=True)
+    assert clean_text(once.text, second_pass=True).removed == []
+
+
+def test_second_pass_keeps_short_repeats_drops_long_ones() -> None:
+    """List items recur legitimately in extracted text; a repeated long paragraph is a pull quote."""
+    quote = (
+        "The tram will carry twenty thousand people a day by 2030, "
+        "more than any bus line in the city does now."
+    )
+    text = "\n".join(
+        ["- Price: $10", quote, "- Price: $10", f"{quote} The mayor said so on Tuesday.", "End."]
+    )
+    result = clean_text(text, second_pass=True)
+    assert [(r.text, r.rule) for r in result.removed] == [(quote, "repeated_paragraph")]
+    assert result.text.count("- Price: $10") == 2
+
+
+@given(st.text(max_size=300))
+def test_second_pass_never_raises(text: str) -> None:
+    assert isinstance(clean_text(text, second_pass=True).text, str)

@@ -12,7 +12,8 @@ from conftest import SEED_NAMES, SEEDS_EXPECTED
 
 from ingest.config import IngestConfig, LanguageConfig, RunConfig
 from ingest.normalize import normalize_text
-from ingest.pipeline import RunError, run
+from ingest.pipeline import RunError, clean_step, run
+from ingest.records import Document
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 
@@ -167,6 +168,16 @@ def test_html_input_goes_through_trafilatura(tmp_path: Path) -> None:
         "Harbour Gazette",
     )
     assert row["content_type"] == "text/html"
+
+
+def test_html_main_text_gets_the_precise_second_pass_only() -> None:
+    """Extracted HTML text keeps its list numbers; only keyword rules remove lines from it."""
+    text = "1. Book the tickets early, the office said on Monday.\n2. Arrive before nine.\nShare this article"
+    html = clean_step(Document("p.html", content_type="text/html", raw_text=text), IngestConfig())
+    assert html.text == "1. Book the tickets early, the office said on Monday.\n2. Arrive before nine."
+    assert [r.rule for r in html.removed] == ["share_strip"]
+    plain = clean_step(Document("p.txt", content_type="text/plain", raw_text=text), IngestConfig())
+    assert not (plain.text or "").startswith("1.")
 
 
 def test_missing_raw_folder_is_a_run_error(tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
 Each feature is cut into bins and each bin carries a weight (trained by `training/train.py` on the dev set);
 a line's score is the logistic of the bias plus one weight per feature. Stage 1 judges a line by itself, its
 block and its position; stage 2 also reads the stage-1 scores around it (see `context_features`), which is how
-a short heading between two paragraphs survives while the same heading in a footer menu does not. Pure Python:
-loading needs no network and no numpy.
+a short heading between two paragraphs survives while the same heading in a footer menu does not. Loading
+needs no network; scoring a page is one numpy binary search per feature.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ import json
 import math
 from bisect import bisect_right
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
+
+import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("models") / "article_lr.json"
 
@@ -33,19 +36,37 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 class Stage:
     """One additive logistic stage: per-feature bin edges and weights."""
 
-    __slots__ = ("bias", "table")
+    __slots__ = ("arrays", "bias", "row_values", "table")
 
     def __init__(self, spec: dict) -> None:
         self.bias: float = float(spec["bias"])
         self.table: list[tuple[str, list[float], list[float]]] = [
             (name, list(f["edges"]), list(f["weights"])) for name, f in spec["features"].items()
         ]
+        self.arrays: list[tuple[str, np.ndarray, np.ndarray]] = [
+            (name, np.asarray(edges, dtype=np.float64), np.asarray(weights, dtype=np.float64))
+            for name, edges, weights in self.table
+        ]
+        self.row_values = itemgetter(*(name for name, _, _ in self.table))
 
     def score(self, features: dict[str, float]) -> float:
         z = self.bias
         for name, edges, weights in self.table:
             z += weights[bisect_right(edges, features[name])]
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(z)
+
+    def score_rows(self, rows: list[dict[str, float]]) -> list[float]:
+        """`score` of every row at once: one binary search per feature over the whole page instead of one
+        per line. The same additions in the same order on doubles, so each score equals `score(row)`."""
+        matrix = np.array([self.row_values(row) for row in rows], dtype=np.float64).reshape(len(rows), -1)
+        z = np.full(len(rows), self.bias, dtype=np.float64)
+        for k, (_, edges, weights) in enumerate(self.arrays):
+            z += weights[np.searchsorted(edges, matrix[:, k], side="right")]
+        return [_logistic(v) for v in z.tolist()]
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 class ArticleModel:
@@ -58,9 +79,11 @@ class ArticleModel:
         self.stage2 = Stage(spec["stage2"])
 
     def scores(self, features: list[dict[str, float]]) -> list[float]:
-        p1 = [self.stage1.score(f) for f in features]
+        if not features:
+            return []
+        p1 = self.stage1.score_rows(features)
         ctx = context_features(p1, [f["log_chars"] for f in features])
-        return [self.stage2.score(f | c) for f, c in zip(features, ctx, strict=True)]
+        return self.stage2.score_rows([f | c for f, c in zip(features, ctx, strict=True)])
 
 
 @cache
