@@ -15,6 +15,7 @@ from ingest.rules import (
     LINE_RULES,
     POST_FOOTER,
     PRICE_WIDGET,
+    first_rule,
     top_level_alternatives,
 )
 
@@ -111,3 +112,12 @@ def test_syndication_footers() -> None:
     post = POST_FOOTER.match("The post Trump prepares US military: Report appeared first on TheBlaze.")
     assert post and post["title"] == "Trump prepares US military: Report" and post["site"] == "TheBlaze"
     assert APPEARED_FOOTER.match("This article originally appeared at Antiwar.com.")["site"] == "Antiwar.com"
+
+
+def test_first_rule_agrees_with_matches() -> None:
+    """The cleaner's unrolled lookup gives what the rules' own `matches` give, on every example."""
+    lines = [t for rule in LINE_RULES for t in (*rule.examples, *rule.counterexamples)]
+    for line in [*lines, "", "Share prices", "x", "Comments (12)"]:
+        words = len(line.split())
+        expected = next((r.name for r in LINE_RULES if r.matches(line, words)), None)
+        assert first_rule(line, words) == expected, line

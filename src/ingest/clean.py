@@ -37,6 +37,7 @@ from ingest.rules import (
     PRICE_WIDGET,
     WIDGET_LABEL,
     WIDGET_VALUE,
+    first_rule,
 )
 
 CLASSIFIER_RULE = "classifier:low_article_score"
@@ -109,13 +110,7 @@ def _rule_hit_cached(text: str) -> str | None:
 
 
 def _rule_hit(text: str, words: int) -> str | None:
-    if words > _LONGEST_RULE_LINE:
-        return None
-    lower = text.lower()
-    for rule in LINE_RULES:
-        if words <= rule.max_words and rule.matches(text, words, lower):
-            return rule.name
-    return None
+    return None if words > _LONGEST_RULE_LINE else first_rule(text, words)
 
 
 _LONGEST_RULE_LINE = max(rule.max_words for rule in LINE_RULES)
@@ -486,11 +481,12 @@ def _probes(own: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
 def _holders(
     kept: list[int], tokens: dict[int, tuple[str, ...]], wanted: frozenset[tuple[str, ...]]
 ) -> dict[tuple[str, ...], set[int]]:
-    """For each wanted trigram, the kept paragraphs that contain it (indexing only the wanted ones)."""
-    grams: dict[tuple[str, ...], set[int]] = {g: set() for g in wanted}
+    """For each wanted trigram, the kept paragraphs that contain it (indexing only the wanted ones; each
+    is some kept paragraph's own probe, so every wanted trigram gets an entry)."""
+    grams: dict[tuple[str, ...], set[int]] = {}
     for j in kept:
         for g in _trigrams(tokens[j]) & wanted:
-            grams[g].add(j)
+            grams.setdefault(g, set()).add(j)
     return grams
 
 

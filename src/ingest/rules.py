@@ -419,6 +419,31 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
 )
 
+_Screen = tuple[str, int, re.Pattern[str] | None, re.Pattern[str] | None, tuple[str, ...]]
+_SCREENS: tuple[_Screen, ...] = tuple(
+    (rule.name, rule.max_words, *_split(rule), rule.keys) for rule in LINE_RULES
+)
+
+
+def first_rule(line: str, n_words: int) -> str | None:
+    """Name of the first rule in `LINE_RULES` whose `matches` is true for the line, or None.
+
+    The same tests as `LineRule.matches`, unrolled over a precomputed table: the cleaner asks this for
+    every short line of every page, and the method and cache lookups cost more than the regexes.
+    """
+    lower = line.lower()
+    for name, max_words, start, anywhere, keys in _SCREENS:
+        if n_words > max_words:
+            continue
+        if start is not None and start.match(line):
+            return name
+        if anywhere is None or (keys and not any(key in lower for key in keys)):
+            continue
+        if anywhere.search(line) is not None:
+            return name
+    return None
+
+
 _PRICE = r"[$€£¥₹₿]\s?\d[\d,.]*|\d[\d,.]*\s?[$€£¥₹]"
 _PCT = r"[+\-−]?\d+(?:[.,]\d+)?\s?%"
 _TICKER = r"\b[A-Z]{2,6}\b"
