@@ -260,3 +260,15 @@ def test_second_pass_keeps_short_repeats_drops_long_ones() -> None:
 @given(st.text(max_size=300))
 def test_second_pass_never_raises(text: str) -> None:
     assert isinstance(clean_text(text, second_pass=True).text, str)
+
+
+@given(st.text(max_size=200))
+def test_char_counts_match_str_methods(text: str) -> None:
+    """The ASCII fast path of the feature code counts what str.isalpha/isdigit/isupper count."""
+    from ingest.clean_features import _char_counts
+
+    expected = (sum(map(str.isalpha, text)), sum(map(str.isdigit, text)), sum(map(str.isupper, text)))
+    assert _char_counts(text) == expected
+    assert _char_counts(text.encode("ascii", "ignore").decode()) == _char_counts(
+        "".join(c for c in text if c.isascii())
+    )
