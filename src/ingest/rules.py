@@ -432,16 +432,35 @@ def first_rule(line: str, n_words: int) -> str | None:
     every short line of every page, and the method and cache lookups cost more than the regexes.
     """
     lower = line.lower()
+    any_start = _ANY_START.match(line) is not None
     for name, max_words, start, anywhere, keys in _SCREENS:
         if n_words > max_words:
             continue
-        if start is not None and start.match(line):
+        if any_start and start is not None and start.match(line):
             return name
-        if anywhere is None or (keys and not any(key in lower for key in keys)):
+        if anywhere is None:
             continue
+        if keys:
+            for key in keys:
+                if key in lower:
+                    break
+            else:
+                continue
         if anywhere.search(line) is not None:
             return name
     return None
+
+
+def _any_start() -> re.Pattern[str]:
+    """Every rule's start-anchored alternatives in one pattern: most lines match none of them, and one
+    regex call tells so instead of one per rule."""
+    starts = [start for _, _, start, _, _ in _SCREENS if start is not None]
+    flags = {start.flags for start in starts}
+    assert len(flags) == 1, "start patterns with different flags cannot share one regex"
+    return re.compile("|".join(f"(?:{start.pattern})" for start in starts), flags.pop())
+
+
+_ANY_START = _any_start()
 
 
 _PRICE = r"[$€£¥₹₿]\s?\d[\d,.]*|\d[\d,.]*\s?[$€£¥₹]"
