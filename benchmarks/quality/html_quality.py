@@ -5,8 +5,8 @@ title and author match):
 - trafilatura 2.3 alone, default options, and with favor_precision: its text, title and author as they come;
 - our extraction alone, called as a library (decode, trafilatura with the recall pass, title choice,
   headline removal, ftfy and whitespace normalization; no plain-text cleaner);
-- `python -m ingest` with default settings: the same plus the plain-text cleaner as a second pass. The
-  cleaner is another engineer's work in progress: this row measures whatever cleaner the tree holds;
+- `python -m ingest` with default settings: the same plus the cleaner's precise second pass over the main
+  text (`clean_text(..., second_pass=True)`: keyword rules and long repeats only);
 - `python -m ingest` with `[extract] clean_html = false`: the pipeline without the second pass.
 
 Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]

@@ -14,6 +14,9 @@ Order of work, each removed line recorded in `removed` with its rule name:
 6. repeated paragraphs: a paragraph that re-appears nearly verbatim inside a longer one (pull quotes,
    teasers) is dropped, keeping the copy that stands in context.
 Where the evidence is weak the line stays: losing article text costs more than a stray line.
+
+Text an extractor already cut from HTML takes the precise second pass instead (`clean_extracted`: steps 2
+and 6 only, no layout rewriting, never emptied); steps 1, 3 and 4 are built for whole pages.
 """
 
 from __future__ import annotations
