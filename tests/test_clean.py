@@ -272,3 +272,14 @@ def test_char_counts_match_str_methods(text: str) -> None:
     assert _char_counts(text.encode("ascii", "ignore").decode()) == _char_counts(
         "".join(c for c in text if c.isascii())
     )
+
+
+def test_a_whole_article_on_one_line_without_final_stop_is_kept() -> None:
+    """Single-line scrapes (one paragraph, no closing full stop, any language) must not be emptied."""
+    line = (
+        "Bei einem Unglück vor der Küste sind fünf Surfer ums Leben gekommen. Sie waren laut Polizei "
+        "am Montag vor einem Strand bei starkem Wind im aufgewühlten Meer weggerissen worden. Zwei Surfer "
+        "wurden am Abend aus der Nordsee geholt, sie konnten trotz Wiederbelebung nicht gerettet werden. "
+        "Am Dienstag wurden drei weitere geborgen, sagte ein Sprecher der Küstenwache"
+    )
+    assert clean_text(line).text == line

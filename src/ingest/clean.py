@@ -263,7 +263,9 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
             if reasons[i] is None and s < limit:
                 reasons[i] = CLASSIFIER_RULE
         _continue_prose(reasons, scores, prose, config.continuation_floor)
-        _never_empty(reasons, prose)
+        _never_empty(
+            reasons, [p or f["n_words"] >= LONG_PARAGRAPH_WORDS for p, f in zip(prose, features, strict=True)]
+        )
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
@@ -295,11 +297,17 @@ def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[
                 reasons[i] = None
 
 
+LONG_PARAGRAPH_WORDS = 40
+"""A paragraph this long counts as running text for `_never_empty` even without a sentence-final mark: a
+scraped article saved as one line, or cut off mid-sentence, is still the article."""
+
+
 def _never_empty(reasons: list[str | None], prose: list[bool]) -> None:
     """When the classifier would leave no running text at all, keep the running text no rule named.
 
     A page whose every paragraph scores low is one the model does not understand (a language without the
-    stop words it knows, an unusual layout): keeping its prose is safer than returning nothing.
+    stop words it knows, an unusual layout, a whole article on one line): keeping its prose is safer than
+    returning nothing.
     """
     if any(r is None and p for r, p in zip(reasons, prose, strict=True)):
         return
