@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import subprocess
 import sys
@@ -25,11 +24,11 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from types import ModuleType
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import trafilatura
+from run import load_scorer  # benchmarks/quality/run.py, beside this script
 
 from ingest.config import ExtractConfig, ReadConfig
 from ingest.extract import extract_html
@@ -41,14 +40,6 @@ HERE = Path(__file__).resolve().parent
 EVAL = ROOT.parent / "shared" / "eval"
 DEV = EVAL / "dev"
 RAW = DEV / "raw-html"
-
-
-def load_scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _trafilatura_one(args: tuple[Path, bool]) -> dict:

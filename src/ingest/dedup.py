@@ -6,14 +6,11 @@ the source to it, so it is stable across reruns and distinct for the same articl
 
 `minhash_step` computes the MinHash signature of the cleaned text in the worker processes
 (`dedup_minhash.py`); the run-level decisions (exact and near-duplicate clusters, canonical copies, the
-cross-run index) are in `dedup_run.py` and `dedup_index.py`. `drop_exact_duplicates` is the streaming
-exact-only variant, kept for callers that hold no signatures.
+cross-run index) are in `dedup_run.py` and `dedup_index.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import xxhash
@@ -73,19 +70,6 @@ def assign_ids(doc: Document) -> Document:
     return doc
 
 
-def drop_exact_duplicates(docs: Iterable[Document]) -> Iterator[Document]:
-    """Stream documents; a kept document whose content hash was already kept becomes `exact_duplicate`."""
-    first_seen: dict[str, str] = {}
-    for doc in docs:
-        if not doc.rejected and doc.content_hash is not None:
-            kept_id = first_seen.setdefault(doc.content_hash, doc.doc_id or "")
-            if kept_id != doc.doc_id:
-                doc.reject("exact_duplicate", "same text as an earlier document")
-                doc.duplicate_of = kept_id
-        yield doc
-
-
-@lru_cache(maxsize=4)
 def minhasher(num_perm: int, shingle_words: int) -> MinHasher:
     from ingest.dedup_minhash import MinHasher
 
