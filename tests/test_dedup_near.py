@@ -107,6 +107,45 @@ def test_different_articles_about_the_same_story_are_kept(tmp_path: Path) -> Non
     assert summary["rejected"] == 0
 
 
+def test_copy_inside_much_more_page_text_is_caught_by_containment(tmp_path: Path) -> None:
+    body = article(11)
+    chrome = [p for seed in (12, 13) for p in article(seed)]  # twice the article's length of other text
+    copy = [*body[:-1], body[-1].replace("storm", "gale"), *chrome]
+    write_run(tmp_path, [doc("orig.txt", body, "2026-01-02"), doc("in-chrome.txt", copy, "2026-01-03")])
+    kept, rejected = rows(tmp_path, "documents"), rows(tmp_path, "rejected")
+    assert list(kept) == ["orig.txt"]
+    dup = rejected["in-chrome.txt"]
+    assert dup["reason"] == "near_duplicate"
+    assert dup["similarity"] < 0.5  # linked by containment, not by Jaccard
+    assert "containment of the shorter text" in dup["detail"]
+
+
+def test_containment_links_only_unequal_sizes_and_can_be_turned_off() -> None:
+    rng = np.random.default_rng(7)
+    a = rng.integers(0, 2**32, 144, dtype=np.uint32)
+    b = a.copy()
+    b[48:] = rng.integers(0, 2**32, 96, dtype=np.uint32)  # estimated Jaccard 1/3
+
+    def docs_of(chars_b: int) -> RunDocs:
+        return RunDocs(
+            doc_id=["A", "B"],
+            content_hash=["h1", "h2"],
+            eligible=np.array([True, True]),
+            published=[None, None],
+            n_chars=np.array([1000, chars_b]),
+            source_path=["a", "b"],
+            source_record=[0, 0],
+            signatures=np.stack([a, b]),
+        )
+
+    # B three times A's size: containment of A in B = (1/3)(1 + 3) / (4/3) = 1.0
+    assert decide(docs_of(3000), PriorDocs(), 0.5, 48, 200).reason == ["near_duplicate", None]
+    # equal sizes: containment (1/3)(2) / (4/3) = 0.5, two texts sharing a third of their shingles
+    assert decide(docs_of(1000), PriorDocs(), 0.5, 48, 200).reason == [None, None]
+    off = decide(docs_of(3000), PriorDocs(), 0.5, 48, 200, containment=1.1)
+    assert off.reason == [None, None]
+
+
 def test_canonical_is_earliest_published_then_longest_then_path(tmp_path: Path) -> None:
     body = article(7)
     longer = [*body, "One more closing sentence about the harbour and the bridge vote."]

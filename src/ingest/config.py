@@ -99,6 +99,12 @@ class DedupConfig:
     """A candidate pair is a near-duplicate when its estimated Jaccard similarity of word shingles is at
     least this. Copies with other chrome, a dropped paragraph or retouched words score 0.5-1.0; different
     articles about the same story mostly below 0.3."""
+    containment: float = 0.8
+    """A candidate pair is also a near-duplicate when at least this share of the shorter text's shingles is
+    estimated to be in the longer one (and their Jaccard similarity is at least `containment_min_jaccard`):
+    a copy kept inside much more page chrome, or a trimmed copy. Above 1.0 turns it off."""
+    containment_min_jaccard: float = 0.2
+    """Floor on the Jaccard similarity for a containment link: below it the estimate is too noisy."""
     shingle_words: int = 5
     """Words per shingle. Longer shingles make two rewrites of one story look less alike."""
     num_perm: int = 144

@@ -6,8 +6,15 @@ No document text is needed, so a million-document run decides on about 0.6 KB pe
 
 1. Exact: kept documents with equal `content_hash` are linked.
 2. Near: LSH band keys; for each band, documents with an equal key are grouped (a sort-based group-by per
-   band, one band in memory at a time) into candidate pairs; each candidate pair is verified: linked only when
-   the estimated Jaccard similarity (share of equal signature values) is at least `dedup.threshold`.
+   band, one band in memory at a time) into candidate pairs; each candidate pair is verified: linked when
+   the estimated Jaccard similarity J (share of equal signature values) is at least `dedup.threshold`, or
+   when the shorter text is contained in the longer one: J >= `dedup.containment_min_jaccard` and the
+   estimated containment C = |A & B| / |A| of the shorter A in the longer B is at least `dedup.containment`.
+   A copy that kept much more page chrome than its original (or a trimmed copy) has a low Jaccard
+   similarity but a high containment; two different articles on one story share neither. C is computed
+   from J and the size ratio r = |B| / |A|, since |A & B| = J |A | B| and |A | B| = (|A| + |B|) / (1 + J):
+   C = J (1 + r) / (1 + J), with r taken from the texts' character counts (the two texts of a copy are in
+   one language, so characters are proportional to shingles).
 3. Clusters: union-find over the links (transitive: A~B and B~C put A, B, C in one cluster).
 4. Canonical member of a cluster, the first by this order:
    a. a document an earlier run already kept (from the index; the earliest such run first): what a run
@@ -183,12 +190,29 @@ def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, bands: int, max_bu
     return unique_pairs(np.concatenate(found))
 
 
+def estimated_containment(jaccard: np.ndarray, n_chars_a: np.ndarray, n_chars_b: np.ndarray) -> np.ndarray:
+    """float64[m]: estimated share of the shorter text's shingles found in the longer one (see module doc)."""
+    short = np.maximum(np.minimum(n_chars_a, n_chars_b), 1).astype(np.float64)
+    ratio = np.maximum(n_chars_a, n_chars_b) / short
+    return np.minimum(1.0, jaccard * (1.0 + ratio) / (1.0 + jaccard))
+
+
 def _sort_key(published: str | None, n_chars: int, source_path: str, source_record: int) -> tuple:
     return (published is None, published or "", -n_chars, source_path, source_record)
 
 
-def decide(docs: RunDocs, prior: PriorDocs, threshold: float, bands: int, max_bucket: int) -> Decisions:
-    """Reject the non-canonical members of every duplicate cluster of this run (module docstring)."""
+def decide(
+    docs: RunDocs,
+    prior: PriorDocs,
+    threshold: float,
+    bands: int,
+    max_bucket: int,
+    containment: float = 0.8,
+    containment_min_jaccard: float = 0.2,
+) -> Decisions:
+    """Reject the non-canonical members of every duplicate cluster of this run (module docstring).
+
+    `containment` above 1.0 turns the containment link off (Jaccard only)."""
     n, m = len(docs), len(prior)
     reason: list[str | None] = [None] * n
     detail: list[str | None] = [None] * n
@@ -240,7 +264,10 @@ def decide(docs: RunDocs, prior: PriorDocs, threshold: float, bands: int, max_bu
         pairs = candidate_pairs(sigs, rows, bands, max_bucket)
         if len(pairs):
             sim = pair_similarity(sigs[pairs[:, 0]], sigs[pairs[:, 1]])
-            for a, b in pairs[sim >= threshold]:
+            chars = np.concatenate([docs.n_chars, np.asarray(prior.n_chars, dtype=np.int64)])
+            contained = estimated_containment(sim, chars[pairs[:, 0]], chars[pairs[:, 1]])
+            linked = (sim >= threshold) | ((sim >= containment_min_jaccard) & (contained >= containment))
+            for a, b in pairs[linked]:
                 na = a if a < n else node_of_prior[a - n]
                 nb = b if b < n else node_of_prior[b - n]
                 uf.union(int(na), int(nb))
@@ -277,6 +304,9 @@ def decide(docs: RunDocs, prior: PriorDocs, threshold: float, bands: int, max_bu
     def sig_of(node: int) -> np.ndarray | None:
         return None if sigs is None else sigs[node]
 
+    def chars_of(node: int) -> int:
+        return int(docs.n_chars[node]) if node < n else int(prior.n_chars[node - n])
+
     for members in clusters.values():
         if len(members) < 2:
             continue
@@ -296,11 +326,24 @@ def decide(docs: RunDocs, prior: PriorDocs, threshold: float, bands: int, max_bu
                 "a document kept by an earlier run" if earlier_run else "an earlier-ranked copy in this run"
             )
             detail[node] = (
-                f"same text as {where}" if exact else f"estimated Jaccard similarity {sim:.2f} to {where}"
+                f"same text as {where}"
+                if exact
+                else _near_detail(sim, chars_of(node), chars_of(canonical), where)
             )
             if canonical < n:
                 duplicate_count[canonical] += 1
     return Decisions(reason, detail, duplicate_of, similarity, duplicate_count, already_indexed)
+
+
+def _near_detail(sim: float, chars_a: int, chars_b: int, where: str) -> str:
+    """Why a near-duplicate was linked: its Jaccard similarity, and its containment when that is what links
+    it (a copy in more or less page chrome than the canonical); a member linked only through another
+    member of its cluster says so by the low numbers."""
+    text = f"estimated Jaccard similarity {sim:.2f}"
+    if chars_a != chars_b:
+        contained = float(estimated_containment(np.array([sim]), np.array([chars_a]), np.array([chars_b]))[0])
+        text += f", containment of the shorter text {contained:.2f}"
+    return f"{text} to {where}"
 
 
 def signatures_from_column(column: pa.ChunkedArray | pa.Array, num_perm: int) -> np.ndarray:

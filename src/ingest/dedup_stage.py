@@ -85,7 +85,15 @@ def dedup_into_staging(
     if signatures is None:
         prior.signatures = None
     threshold = settings.threshold if settings.near else 2.0
-    decisions = decide(run_docs, prior, threshold, settings.bands, settings.max_bucket)
+    decisions = decide(
+        run_docs,
+        prior,
+        threshold,
+        settings.bands,
+        settings.max_bucket,
+        settings.containment,
+        settings.containment_min_jaccard,
+    )
     written = route_spill(staging, decisions, config.run.rows_per_file, run_id)
     shutil.rmtree(staging / "spill")
     if settings.index:
