@@ -283,3 +283,82 @@ def test_a_whole_article_on_one_line_without_final_stop_is_kept() -> None:
         "Am Dienstag wurden drei weitere geborgen, sagte ein Sprecher der Küstenwache"
     )
     assert clean_text(line).text == line
+
+
+_ARTICLE = [
+    "The council voted on Tuesday to extend the tram line to the harbour, ending a decade of debate over "
+    "the route and its cost to the city.",
+    "The first stage opens in 2027 and the second depends on federal money, the mayor told reporters after "
+    "the vote in the town hall.",
+    "Opponents said the money would be better spent on buses, which carry twice as many people as the "
+    "trams do today across the whole city.",
+    "The extension will cost 240 million dollars, most of it paid by the state, according to figures the "
+    "council published before the meeting.",
+]
+
+
+def test_comment_thread_goes_as_a_section() -> None:
+    """`rules.COMMENT_SECTION`: markers of two kinds (says, timestamp, reply) mark the thread; the comments'
+    text between them goes too, the article above stays."""
+    from ingest.rules import COMMENT_SECTION
+
+    thread = list(COMMENT_SECTION.examples[0])
+    result = clean_text("\n\n".join(["Tram line to reach the harbour", *_ARTICLE, "2 Comments", *thread]))
+    for line in _ARTICLE:
+        assert line in result.text
+    assert "Great recipe, I tried it last week and it worked." not in result.text
+    assert "Thanks for sharing this." not in result.text
+    from ingest.clean import _comment_sections
+
+    lines = [*_ARTICLE, *thread]
+    reasons: list[str | None] = [None] * len(lines)
+    _comment_sections(lines, reasons)
+    assert reasons == [None] * len(_ARTICLE) + ["comment_section"] * len(thread)
+
+
+def test_live_blog_timestamps_are_not_a_comment_thread() -> None:
+    from ingest.clean import _comment_sections
+    from ingest.rules import COMMENT_SECTION
+
+    lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[0])
+    reasons: list[str | None] = [None] * len(lines)
+    _comment_sections(lines, reasons)
+    assert reasons == [None] * len(lines)
+
+
+def test_whole_article_pasted_as_one_line_is_the_copy_that_goes() -> None:
+    """A republish box holding every paragraph as one line: the box goes, the paragraphs stay."""
+    from ingest.clean import ARTICLE_COPY_RULE, _repeats
+
+    blob = "<h1>Tram line</h1> " + " ".join(f"<p>{p}</p>" for p in _ARTICLE)
+    texts = [*_ARTICLE, "Republish this story", blob]
+    reasons: list[str | None] = [None] * len(texts)
+    _repeats(texts, reasons, [1.0] * len(texts))
+    assert reasons == [None, None, None, None, None, ARTICLE_COPY_RULE]
+
+
+def test_pull_quote_inside_one_paragraph_is_still_the_repeat() -> None:
+    from ingest.clean import _repeats
+
+    quote = "Opponents said the money would be better spent on buses, which carry twice as many people"
+    texts = [*_ARTICLE, quote]
+    reasons: list[str | None] = [None] * len(texts)
+    _repeats(texts, reasons, [1.0] * len(texts))
+    assert reasons == [None, None, None, None, "repeated_paragraph"]
+
+
+def test_one_sentence_paragraphs_are_kept_as_a_run() -> None:
+    """An article of short one-sentence paragraphs has no long prose for the model, but is text."""
+    sentences = [
+        "Modern software rests on a fragile assumption.",
+        "It assumes the network is always there.",
+        "Trains lose their connection in tunnels.",
+        "Factories work behind firewalls all day.",
+        "Hospitals cut their systems off on purpose.",
+        "Devices move, disconnect and fail.",
+        "We still build apps that stop when the cloud is gone.",
+    ]
+    page = "\n\n".join(["Home", "About", "Subscribe", "The edge-first manifesto", *sentences, "Share"])
+    text = clean_text(page).text
+    for sentence in sentences:
+        assert sentence in text

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
-from ingest.clean_features import WORD, is_prose, page_features
+from ingest.clean_features import WORD, is_prose, line_stats, page_features
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.records import Removal
@@ -35,6 +35,7 @@ from ingest.rules import (
     APPEARED_FOOTER,
     AUTHOR_SITE_MARK,
     BYLINE,
+    COMMENT_SECTION,
     LINE_RULES,
     POST_FOOTER,
     PRICE_WIDGET,
@@ -263,9 +264,11 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
             if reasons[i] is None and s < limit:
                 reasons[i] = CLASSIFIER_RULE
         _continue_prose(reasons, scores, prose, config.continuation_floor)
+        _sentence_runs(texts, reasons, features)
         _never_empty(
             reasons, [p or f["n_words"] >= LONG_PARAGRAPH_WORDS for p, f in zip(prose, features, strict=True)]
         )
+    _comment_sections(texts, reasons)
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
@@ -295,6 +298,68 @@ def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[
                 j -= step
             if 0 <= j < n and abs(i - j) <= 3 and prose[j] and reasons[j] is None:
                 reasons[i] = None
+
+
+def _comment_sections(texts: list[str], reasons: list[str | None]) -> None:
+    """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
+    (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
+    some kept running text. Every kept line from the first marker to the last comment's text goes."""
+    rule = COMMENT_SECTION
+    marks = [(i, kind) for i, t in enumerate(texts) if (kind := rule.marker(t)) is not None]
+    if len(marks) < rule.min_markers:
+        return
+    clusters: list[list[tuple[int, str]]] = [[marks[0]]]
+    for mark in marks[1:]:
+        if mark[0] - clusters[-1][-1][0] <= rule.max_gap:
+            clusters[-1].append(mark)
+        else:
+            clusters.append([mark])
+    for cluster in clusters:
+        if len(cluster) < rule.min_markers or len({kind for _, kind in cluster}) < rule.min_kinds:
+            continue
+        start, end = cluster[0][0], cluster[-1][0]
+        if not any(reasons[i] is None and is_prose(line_stats(texts[i])) for i in range(start)):
+            continue
+        for k in range(end + 1, min(len(texts), end + 1 + rule.tail)):
+            if reasons[k] not in (None, CLASSIFIER_RULE):
+                break
+            end = k
+        for k in range(start, end + 1):
+            if reasons[k] is None:
+                reasons[k] = rule.name
+
+
+SENTENCE_RUN = 5
+"""Consecutive one-sentence paragraphs that make a run of article text (see `_sentence_runs`)."""
+
+
+def _sentence_line(text: str, stats: dict[str, float]) -> bool:
+    """A paragraph that is a complete sentence: capitalised start, function words, a sentence-final mark
+    (not a teaser's ellipsis)."""
+    return (
+        stats["ends_sentence"] == 1.0
+        and stats["ends_ellipsis"] == 0.0
+        and stats["n_words"] >= 3
+        and stats["stop_share"] > 0.0
+        and (text[:1].isupper() or text[:1] in "\"“‘'«")
+    )
+
+
+def _sentence_runs(texts: list[str], reasons: list[str | None], features: list[dict[str, float]]) -> None:
+    """Give back runs of short sentences the classifier dropped: an article written one sentence per
+    paragraph has no long paragraph for the model's prose features, yet five or more complete sentences in a
+    row are text, not a menu or a link list (whose lines have no sentence-final mark)."""
+    n = len(texts)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and reasons[j] in (None, CLASSIFIER_RULE) and _sentence_line(texts[j], features[j]):
+            j += 1
+        if j - i >= SENTENCE_RUN:
+            for k in range(i, j):
+                if reasons[k] == CLASSIFIER_RULE:
+                    reasons[k] = None
+        i = max(j, i + 1)
 
 
 LONG_PARAGRAPH_WORDS = 40
@@ -454,15 +519,49 @@ def _repeats(texts: list[str], reasons: list[str | None], scores: list[float], m
         if reasons[i] is None and sizes[i] >= 6 and sizes[i] * 1.2 < largest
     }
     grams = _holders(kept, tokens, frozenset().union(*probes.values()))
+    holders: dict[int, list[int]] = {}
     for i, mine in probes.items():
         own = _trigrams(tokens[i])
         if reasons[i] is not None or not own:
             continue
         longer = sizes[i] * 1.2
-        for j in set().union(*(grams[g] for g in mine)):
-            if sizes[j] > longer and reasons[j] is None and len(own & _trigrams(tokens[j])) >= 0.8 * len(own):
-                reasons[i] = "repeated_paragraph"
-                break
+        found = [
+            j
+            for j in sorted(set().union(*(grams[g] for g in mine)))
+            if sizes[j] > longer and reasons[j] is None and len(own & _trigrams(tokens[j])) >= 0.8 * len(own)
+        ]
+        if found:
+            holders[i] = found
+    copies = _article_copies(holders, sizes)
+    for j in copies:
+        reasons[j] = ARTICLE_COPY_RULE
+    for i, found in holders.items():
+        if any(j not in copies for j in found):
+            reasons[i] = "repeated_paragraph"
+
+
+ARTICLE_COPY_RULE = "repeated_article_copy"
+_COPY_MIN_PARTS = 3
+_COPY_MIN_SHARE = 0.5
+
+
+def _article_copies(holders: dict[int, list[int]], sizes: dict[int, int]) -> set[int]:
+    """Long paragraphs that are a copy of several other kept paragraphs run together: a "republish this
+    story" box or an embed code holding the whole article as one line, a summary block pasting the body.
+
+    A pull quote is one sentence inside one paragraph; a paragraph that holds three or more other kept
+    paragraphs, which together make up at least half of it, is the copy out of context, so it goes and the
+    paragraphs it repeats stay.
+    """
+    parts: dict[int, list[int]] = {}
+    for i, found in holders.items():
+        for j in found:
+            parts.setdefault(j, []).append(i)
+    return {
+        j
+        for j, members in parts.items()
+        if len(members) >= _COPY_MIN_PARTS and sum(sizes[m] for m in members) >= _COPY_MIN_SHARE * sizes[j]
+    }
 
 
 def _exact_repeats(

@@ -359,6 +359,37 @@ LINE_RULES: tuple[LineRule, ...] = (
         keys=("we may",),
     ),
     LineRule(
+        "legal_notice",
+        "Form consent, cookie banners and advice disclaimers are the site's legal text, written once and "
+        "shown under every article; they can run to a long paragraph, so the phrases are ones article prose "
+        'does not use about itself ("By submitting this form, you agree", "This website uses cookies", '
+        '"is not intended to replace ... advice").',
+        _rx(
+            r"^by (?:submitting|signing up|clicking|subscribing|continuing|providing|entering|registering"
+            r"|using this)\b.{0,200}\b(?:you (?:agree|consent|authori[sz]e|acknowledge|confirm|accept)"
+            r"|i agree)"
+            r"|\b(?:we|this (?:web)?site|our (?:web)?site) (?:uses?|is using) cookies\b"
+            r"|\bnot (?:intended|meant) (?:to|as) (?:be )?(?:a substitute|replace|constitute|provide"
+            r"|serve as)\b.{0,60}\b(?:advice|professional|consultation)"
+            r"|\b(?:does|should) not (?:constitute|be (?:considered|construed as)) (?:legal|financial|investm"
+            r"ent|medical|tax|professional)? ?advice\b"
+        ),
+        max_words=150,
+        examples=(
+            "By submitting this form, you authorize the university to contact you by SMS.",
+            "By clicking Sign Me Up, you confirm you are 16+ and agree to our Terms of Use.",
+            "This website uses cookies to improve your experience while you navigate through the website.",
+            "This material is not intended to replace the advice of a qualified advisor.",
+            "This article does not constitute financial advice.",
+        ),
+        counterexamples=(
+            "By signing the treaty, both countries agreed to cut tariffs over five years, officials said.",
+            "Regulators said sites that use cookies to track children must ask parents first.",
+            "The drug is not intended to replace insulin, the company said.",
+        ),
+        keys=("cookie", "not intended", "not meant", "advice"),
+    ),
+    LineRule(
         "download_link",
         "'Download ...' links and app-store prompts offer files or apps, not text.",
         _rx(
@@ -552,3 +583,95 @@ APPEARED_FOOTER = re.compile(
     _I,
 )
 """'This article originally appeared at SITE.': gives the site."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRule:
+    """A rule that finds a section of the page by the markers that recur in it (a comment thread) and
+    drops the section as a whole, the text between the markers included."""
+
+    name: str
+    why: str
+    markers: tuple[tuple[str, re.Pattern[str]], ...]
+    """(kind, pattern) pairs; a line (at most `max_marker_words` words) is a marker of the first kind that
+    matches."""
+    max_marker_words: int
+    min_markers: int
+    min_kinds: int
+    max_gap: int
+    """Markers at most this many lines apart belong to one section."""
+    tail: int
+    """Lines after the last marker that still belong to the section (the last comment's text)."""
+    examples: tuple[tuple[str, ...], ...] = field(default=())
+    counterexamples: tuple[tuple[str, ...], ...] = field(default=())
+
+    def marker(self, line: str) -> str | None:
+        if len(line.split()) > self.max_marker_words:
+            return None
+        for kind, pattern in self.markers:
+            if pattern.match(line):
+                return kind
+        return None
+
+
+_TIME = r"\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?"
+COMMENT_SECTION = SectionRule(
+    "comment_section",
+    'A reader comment thread: each comment carries the same furniture ("NAME says:", a timestamp, a reply '
+    "or report control, a score), so three or more such markers of at least two kinds close together mark "
+    "the thread, and the comments' own text between them goes with it. A live blog repeats timestamps only "
+    "(one kind), and a thread that is the whole page (no article prose before it) is kept.",
+    markers=(
+        (
+            "control",
+            _rx(
+                r"^(?:reply|reply to (?:this|comment|this comment)|reply to this share"
+                r"|report(?: comment| abuse| this)?|flag(?: as inappropriate)?|permalink|quote"
+                r"|(?:\d+\s+)?(?:likes?|upvotes?|votes?))"
+                r"\W*$"
+            ),
+        ),
+        (
+            "says",
+            _rx(
+                r"^(?:by\s+)?[\w.'’@ ()-]{1,60}?\s(?:says|said|wrote|writes|commented)\s*:?\s*$"
+                r"|^by\s+\S[^:]{0,60}?\s(?:writes|wrote):"
+            ),
+        ),
+        ("score", _rx(r"^.{0,100}\(score:\s*-?\d+[^)]*\)\s*$")),
+        (
+            "stamp",
+            _rx(
+                rf"^[\w,./ -]{{0,30}}\b(?:19|20)\d\d\b[\w,./ -]{{0,6}}(?:at|@|,|-)?\s*{_TIME}\s*$"
+                r"|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\W*$"
+            ),
+        ),
+    ),
+    max_marker_words=14,
+    min_markers=3,
+    min_kinds=2,
+    max_gap=8,
+    tail=3,
+    examples=(
+        (
+            "Jane Roe says:",
+            "July 14, 2015 at 3:53 pm",
+            "Great recipe, I tried it last week and it worked.",
+            "Reply",
+            "John Doe says:",
+            "July 17, 2015 at 8:28 am",
+            "Thanks for sharing this.",
+            "Reply",
+        ),
+    ),
+    counterexamples=(
+        (
+            "10:02 am",
+            "The minister arrived at the summit.",
+            "10:15 am",
+            "Talks began behind closed doors.",
+            "10:40 am",
+            "Protesters gathered outside.",
+        ),
+    ),
+)
