@@ -137,3 +137,56 @@ def test_container_metadata_is_kept_where_the_page_has_none() -> None:
     doc = Document(source_path="a.warc", html=page, url="https://fetched.example/x", title="From the feed")
     doc = extract_html(doc, ExtractConfig())
     assert (doc.url, doc.title) == ("https://fetched.example/x", "From the feed")
+
+
+def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
+    from lxml.html import fragment_fromstring
+
+    from ingest.extract import heading_text
+
+    assert heading_text(fragment_fromstring("<h1>Planning C<span>ycle</span> &amp;#8211; now</h1>")) == (
+        "Planning Cycle \u2013 now"
+    )
+    assert (
+        heading_text(fragment_fromstring("<h1>Tram plans<br>What changes</h1>")) == "Tram plans What changes"
+    )
+    assert heading_text(fragment_fromstring("<h1>Tram plans<span>What changes</span></h1>")) == (
+        "Tram plans What changes"
+    )
+
+
+def test_choose_title_rules() -> None:
+    from ingest.extract import choose_title
+
+    headline = "Council backs tram extension after debate"
+    metas = [f"{headline} | Harbour Gazette"]
+    # capitals are styling: the metadata title's casing and words win
+    assert choose_title([headline.upper() + " TODAY"], [headline], None, None) == headline
+    # a date or a 'Blog:' label before the headline, a byline or a domain after it
+    assert choose_title([f"Dec 18 2025 {headline}"], metas, "Harbour Gazette", None) == headline
+    assert choose_title([f"Blog: {headline}"], metas, "Harbour Gazette", None) == headline
+    assert choose_title([f"{headline} Posted on May 1 by Jane"], metas, "Harbour Gazette", None) == headline
+    assert choose_title([f"{headline} (gazette.example)"], metas, "Harbour Gazette", None) == headline
+    # but a subtitle after a colon belongs to the <h1>
+    assert choose_title([f"{headline}: what it means"], metas, "Harbour Gazette", None) == (
+        f"{headline}: what it means"
+    )
+    # an <h1> that is the blog's name beside 'Name: Headline' metadata is a logo
+    assert choose_title(["Gazette Blog"], [f"Gazette Blog: {headline}"], None, None) == headline
+    # an <h1> that agrees with nothing the metadata says is not the headline
+    assert choose_title(["A message from our sponsor about trams"], metas, None, None) == headline
+    # a list article's count
+    assert choose_title(["Recent Trends in Trams"], ["8 Recent Trends in Trams - Gazette"], None, None) == (
+        "8 Recent Trends in Trams"
+    )
+    # ' | Section' tails go
+    assert choose_title([f"{headline} | Opinion"], [f"{headline} | Opinion | Gazette"], None, None) == (
+        headline
+    )
+
+
+def test_site_name_that_is_the_headline_does_not_hide_the_h1() -> None:
+    from ingest.extract import choose_title
+
+    title = "Planting vs. Ordinary Planting"
+    assert choose_title([title], [f"{title} \u2022 Gardenary"], title, "gardenary.com") == title
