@@ -362,3 +362,16 @@ def test_one_sentence_paragraphs_are_kept_as_a_run() -> None:
     text = clean_text(page).text
     for sentence in sentences:
         assert sentence in text
+
+
+def test_indented_wrapped_page_with_short_paragraphs_is_unwrapped() -> None:
+    """Hard wrapping detected from the full lines' greedy breaks when short paragraphs and menu lines
+    outnumber the full lines, with the indentation counted as the wrapper counted it."""
+    import textwrap
+
+    menu = ["Home", "About us", "Our history and our people", "Contact the newsroom today"] * 6
+    paras = [_ARTICLE[k % 4] + " " + _ARTICLE[(k + 1) % 4] for k in range(4)]
+    body = [textwrap.fill(p, 80, initial_indent=" " * 24) for p in paras]
+    result = clean_text("\n".join(menu) + "\n\n" + "\n\n".join(body))
+    for p in paras:
+        assert p in result.text.split("\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 _LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—]|\d{1,3}[.)](?=\s))\s+")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
@@ -79,18 +80,40 @@ def wrap_width(lines: list[str]) -> int | None:
         return None
     near = sum(1 for n in lengths if width - 18 <= n <= width)
     long_enough = sum(1 for n in lengths if n > 25)
-    if long_enough < 4 or near < 0.5 * long_enough:
+    if long_enough < 4:
         return None
-    return width
+    if near >= 0.5 * long_enough or (near >= _MIN_FULL_LINES and _greedy_breaks(lines, width) >= 0.8):
+        return width
+    return None
 
 
-def unwrap(lines: list[str], width: int) -> list[str]:
+_MIN_FULL_LINES = 8
+"""Lines near the wrap column needed before the greedy-break test may call a text hard-wrapped."""
+
+
+def _greedy_breaks(lines: list[str], width: int) -> float:
+    """Share of the lines near the wrap column, followed by another line, whose next line's first word would
+    not have fitted after them: what a greedy wrapper leaves at every break inside a paragraph. Pages with
+    many short paragraphs and menu lines have too few full lines for the share test above, yet every full
+    line of theirs breaks this way; unwrapped lines that happen to be long do not."""
+    full = breaks = 0
+    for line, following in pairwise(lines):
+        if not following or not width - 18 <= len(line) <= width or _LIST_MARK.match(following.lstrip()):
+            continue
+        full += 1
+        breaks += len(line) + 1 + len(following.lstrip().split(" ", 1)[0]) > width
+    return breaks / full if full >= _MIN_FULL_LINES else 0.0
+
+
+def unwrap(lines: list[str], width: int, lengths: list[int] | None = None) -> list[str]:
     """Join lines that a wrapping converter broke: a line continues when its first word would not have fit
-    at the end of the previous physical line (the usual greedy-wrap test), unless it starts a list item."""
+    at the end of the previous physical line (the usual greedy-wrap test), unless it starts a list item.
+    `lengths`: the physical lines' lengths with their indentation (the wrapper counted it), when `lines`
+    are stripped."""
     out: list[str] = []
     current = ""
     last_len = 0
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line:
             if current:
                 out.append(current)
@@ -106,7 +129,7 @@ def unwrap(lines: list[str], width: int) -> list[str]:
             if current:
                 out.append(current)
             current = line
-        last_len = len(line)
+        last_len = len(line) if lengths is None else lengths[k]
     if current:
         out.append(current)
     return out
@@ -120,9 +143,10 @@ def paragraphs(text: str) -> list[Para]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    raw = [line.strip() for line in text.split("\n")]
-    width = wrap_width(raw)
-    lines = unwrap(raw, width) if width is not None else raw
+    physical = [line.rstrip() for line in text.split("\n")]
+    raw = [line.lstrip() for line in physical]
+    width = wrap_width(physical)
+    lines = unwrap(raw, width, [len(line) for line in physical]) if width is not None else raw
     out: list[Para] = []
     block = 0
     new_block = True
