@@ -585,6 +585,10 @@ APPEARED_FOOTER = re.compile(
 """'This article originally appeared at SITE.': gives the site."""
 
 
+_BULLET = re.compile(r"^[o+*\-•◦]\s+")
+"""A list bullet a converter left in front of a marker (inscriptis nests lists as "*", "+", "o")."""
+
+
 @dataclass(frozen=True, slots=True)
 class SectionRule:
     """A rule that finds a section of the page by the markers that recur in it (a comment thread) and
@@ -608,6 +612,7 @@ class SectionRule:
     def marker(self, line: str) -> str | None:
         if len(line.split()) > self.max_marker_words:
             return None
+        line = _BULLET.sub("", line)
         for kind, pattern in self.markers:
             if pattern.match(line):
                 return kind
@@ -636,9 +641,10 @@ COMMENT_SECTION = SectionRule(
             _rx(
                 r"^(?:by\s+)?[\w.'’@ ()-]{1,60}?\s(?:says|said|wrote|writes|commented)\s*:?\s*$"
                 r"|^by\s+\S[^:]{0,60}?\s(?:writes|wrote):"
+                r"|^by\s+\S[^()]{0,60}?\(\s*\d{5,}\s*\)"
             ),
         ),
-        ("score", _rx(r"^.{0,100}\(score:\s*-?\d+[^)]*\)\s*$")),
+        ("score", _rx(r"^.{0,100}\(\s*score:\s*-?\d+[^)]*\)\s*$")),
         (
             "stamp",
             _rx(
