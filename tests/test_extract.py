@@ -190,3 +190,11 @@ def test_site_name_that_is_the_headline_does_not_hide_the_h1() -> None:
 
     title = "Planting vs. Ordinary Planting"
     assert choose_title([title], [f"{title} \u2022 Gardenary"], title, "gardenary.com") == title
+
+
+def test_author_without_its_byline_label() -> None:
+    page = PAGE.replace('content="Jane Roe"', 'content="Written by: Jane Roe"')
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert doc.author == "Jane Roe"
+    page = PAGE.replace('content="Jane Roe"', 'content="Byron Roe"')
+    assert extract_html(Document(source_path="p.html", html=page), ExtractConfig()).author == "Byron Roe"

@@ -260,6 +260,10 @@ def _choose_title(h1s: list[str], metas: list[str], site: str | None, host: str 
     return h1s[0] if h1s else None
 
 
+_AUTHOR_LABEL = re.compile(r"^(?:author|written by|by)\b\s*:?\s*(?=\S)", re.I)
+"""'Author Jane Roe', 'Written by: Jane Roe': trafilatura keeps the byline's label in the name."""
+
+
 def _as_list(value: object) -> list[str] | None:
     if not value:
         return None
@@ -270,12 +274,13 @@ def _as_list(value: object) -> list[str] | None:
     return out or None
 
 
-def recall_text(html: str, config: ExtractConfig) -> str:
+def recall_text(page: str | HtmlElement, config: ExtractConfig) -> str:
     """Main text of a second, recall-oriented pass (trafilatura's favor_recall, without its fallback
     extractors). On a page whose article container trafilatura's default pass cuts short (a list article
     split into sections, a body interrupted by a widget), this pass finds more of it; on the dev pages,
-    keeping the longer of the two texts raises shingle recall 0.938 -> 0.953 at 0.001 of precision."""
-    tree = load_html(html)
+    keeping the longer of the two texts raises shingle recall 0.936 -> 0.951 at 0.001 of precision.
+    `page` may be the parsed tree: trafilatura works on a copy and leaves it as it was."""
+    tree = load_html(page)
     if tree is None:
         return ""
     result = trafilatura.bare_extraction(
@@ -314,7 +319,7 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
         )
         text = result.text if result is not None and result.text else ""
         if config.recall_pass:
-            text = max(text, recall_text(doc.html, config), key=len)
+            text = max(text, recall_text(tree, config), key=len)
     except Exception as exc:  # trafilatura and lxml raise many types on hostile markup
         doc.html = None
         return doc.reject("extract_error", f"{type(exc).__name__}: {exc}")
@@ -330,7 +335,7 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
     if not removed and result.title and result.title != doc.title:
         text, removed = split_leading_headline(text, result.title)
     doc.raw_text, doc.removed = text, [*doc.removed, *removed]
-    doc.author = doc.author or result.author or None
+    doc.author = doc.author or _AUTHOR_LABEL.sub("", result.author or "") or None
     doc.published = doc.published or result.date or None
     doc.site = doc.site or site
     doc.url = result.url or doc.url
