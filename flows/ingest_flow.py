@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,21 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from ingest.config import load_config
 from ingest.pipeline import (
     RunPlan,
+    SpillPart,
+    batch_size,
     batched,
     check_folders,
-    finish_run,
+    commit_run,
     locked_output,
     plan_run,
-    process_batch,
+    process_batch_to_spill,
+    run_staging,
 )
-from ingest.records import Document
 from ingest.report import summary_markdown, summary_tables
 
 
@@ -42,16 +46,16 @@ def plan_task(raw: Path, out: Path) -> RunPlan:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_batch_task(paths: list[Path], raw: Path, config_path: str | None) -> list[Document]:
-    return process_batch(paths, raw, load_config(config_path))
+def process_batch_task(
+    paths: list[Path], index: int, raw: Path, config_path: str | None, staging: Path, started: datetime
+) -> SpillPart:
+    """Batch `index` processed and spilled by the worker itself; only a small handle comes back."""
+    return process_batch_to_spill(paths, raw, load_config(config_path), staging, index, started)
 
 
 @task(name="dedup-and-commit", cache_policy=NO_CACHE)
-def finish_task(
-    batches: list[list[Document]], raw: Path, out: Path, config_path: str | None, plan: RunPlan
-) -> dict:
-    docs = (doc for batch in batches for doc in batch)
-    return finish_run(docs, raw, out, load_config(config_path), plan).to_dict()
+def finish_task(parts: list[SpillPart], raw: Path, out: Path, config_path: str | None, plan: RunPlan) -> dict:
+    return commit_run(parts, raw, out, load_config(config_path), plan).to_dict()
 
 
 @flow(name="ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
@@ -59,6 +63,8 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
     """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/).
 
     Holds OUT's run lock from start to end, like `python -m ingest`; `wait` queues behind a running job.
+    Batch tasks spill their documents into the run's staging folder and return handles, so no document
+    is pickled between processes; `dedup-and-commit` runs in this process once every batch is spilled.
     """
     logger = get_run_logger()
     raw_path, out_path = Path(raw), Path(out)
@@ -66,11 +72,22 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
     check_folders(raw_path, out_path)
     with locked_output(out_path, wait):
         plan = plan_task(raw_path, out_path)
-        futures = process_batch_task.map(
-            batched(plan.files.to_process, settings.run.batch_files), unmapped(raw_path), unmapped(config)
-        )
-        batches = [f.result() for f in futures]
-        summary = finish_task(batches, raw_path, out_path, config, plan)
+        with run_staging(out_path, plan) as staging:
+            parts: list[SpillPart] = []
+            if staging is not None:
+                files = plan.files.to_process
+                batches = batched(files, batch_size(len(files), settings.effective_workers(), settings))
+                futures = process_batch_task.map(
+                    batches,
+                    list(range(len(batches))),
+                    unmapped(raw_path),
+                    unmapped(config),
+                    unmapped(staging),
+                    unmapped(plan.started),
+                )
+                parts = [f.result() for f in futures]
+            # quote(): Prefect would otherwise walk the plan's per-file states looking for futures
+            summary = finish_task(parts, raw_path, out_path, config, quote(plan))
     if not summary["committed"]:
         logger.info("nothing to do: no new or changed files in %s", raw_path)
         return summary

@@ -100,6 +100,11 @@ def seal(staging: Path, run_id: str, summary: dict[str, Any], manifest: Iterable
     write_json_atomic(staging / READY, {"run_id": run_id})
 
 
+def is_sealed(staging: Path) -> bool:
+    """True once `seal` has written READY: the run is committed and its staging must not be discarded."""
+    return (staging / READY).exists()
+
+
 def _in_place(out: Path, name: str, run_id: str) -> bool:
     marker = out / name / RUN_MARKER
     return marker.exists() and marker.read_text(encoding="utf-8") == run_id

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from ingest.write import (
     read_spill,
     route_spill,
     spill_documents,
+    spill_parts,
 )
 
 DECISION_COLUMNS = [
@@ -57,11 +58,25 @@ def dedup_into_staging(
     """Spill, decide and write into `staging` (module docstring). Documents of `superseded` source files
     in the index are ignored: their rows are being replaced. Returns the write counts, the duplicate
     rejections by reason, and statistics for the run summary."""
+    spill_documents(docs, staging, started)
+    return dedup_spilled(spill_parts(staging), out, staging, run_id, started, config, superseded)
+
+
+def dedup_spilled(
+    parts: Sequence[Path],
+    out: Path,
+    staging: Path,
+    run_id: str,
+    started: datetime,
+    config: IngestConfig,
+    superseded: frozenset[str] = frozenset(),
+) -> tuple[WriteResult, Counter[str], dict]:
+    """Steps 2 and 3 of the module docstring over documents already spilled to `parts` (in output order),
+    e.g. by the batch tasks of a flow, each in its own process. Same results as `dedup_into_staging`."""
     settings = config.dedup
     params = IndexParams(settings.num_perm, settings.shingle_words, settings.bands)
-    spill_documents(docs, staging, started)
     clock = time.perf_counter()
-    table = read_spill(staging, DECISION_COLUMNS)
+    table = read_spill(staging, DECISION_COLUMNS, parts)
     eligible = np.asarray(table.column("reason").is_null())
     signatures = signatures_from_column(table.column("minhash"), settings.num_perm) if settings.near else None
     run_docs = RunDocs(
@@ -94,8 +109,8 @@ def dedup_into_staging(
         settings.containment,
         settings.containment_min_jaccard,
     )
-    written = route_spill(staging, decisions, config.run.rows_per_file, run_id)
-    shutil.rmtree(staging / "spill")
+    written = route_spill(staging, decisions, config.run.rows_per_file, run_id, parts)
+    shutil.rmtree(staging / "spill", ignore_errors=True)
     if settings.index:
         _stage_index(staging / "index", params, run_docs, decisions, rows, keys, started)
     reasons = Counter(r for r in decisions.reason if r is not None)

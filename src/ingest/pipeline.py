@@ -23,10 +23,10 @@ from pathlib import Path
 
 from ingest import PIPELINE_VERSION
 from ingest.clean import clean_text
-from ingest.commit import apply, carry_over, recover, seal
+from ingest.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
 from ingest.config import IngestConfig
 from ingest.dedup import assign_ids, minhash_step
-from ingest.dedup_stage import dedup_into_staging
+from ingest.dedup_stage import dedup_spilled
 from ingest.discover import discover, relative_source
 from ingest.extract import extract_html
 from ingest.language import detect_language
@@ -36,7 +36,7 @@ from ingest.readers import decode_document, read_file
 from ingest.records import Document
 from ingest.state import Plan, load_manifest
 from ingest.state import plan_run as plan_files
-from ingest.write import prepare_staging
+from ingest.write import prepare_staging, spill_documents, spill_part
 
 Step = Callable[[Document], Document]
 RETRY_NEXT_RUN = "unreadable"
@@ -175,6 +175,12 @@ def batched(items: Sequence[Path], size: int) -> list[list[Path]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def batch_size(n_files: int, workers: int, config: IngestConfig) -> int:
+    """Files per worker task: at most `run.batch_files`, and few enough for about four tasks per worker,
+    so that on small inputs the last task does not keep one worker busy while the others idle."""
+    return max(1, min(config.run.batch_files, -(-n_files // (max(1, workers) * 4))))
+
+
 def list_raw_files(raw_root: Path) -> list[Path]:
     if not raw_root.is_dir():
         raise RunError(f"raw folder not found: {raw_root}")
@@ -235,7 +241,7 @@ def process_files(
             if progress:
                 progress(1)
         return
-    size = max(1, min(config.run.batch_files, -(-len(paths) // (workers * 4))))
+    size = batch_size(len(paths), workers, config)
     in_flight: deque[tuple[Future[list[Document]], int]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for fn, args, n_files in _work_units(paths, raw_root, config, size):
@@ -351,17 +357,45 @@ class _Tally:
             yield doc
 
 
+@dataclass
+class SpillPart:
+    """A batch's processed documents, spilled to a Parquet part in the run's staging folder, and the counts
+    the run summary needs from them. Small, so that a Prefect task can return it cheaply: the documents
+    themselves never travel between processes."""
+
+    path: Path
+    rows: int
+    reasons: dict[str, int]
+    rules: dict[str, int]
+    unreadable: list[str]
+
+
+def spill_batch(docs: Iterable[Document], staging: Path, index: int, started: datetime) -> SpillPart:
+    """Stream processed documents to spill part `index` of the run staged in `staging` (atomically: a
+    retried batch replaces its part, never adds to it)."""
+    tally = _Tally()
+    rows = spill_documents(tally.observe(docs), staging, started, index)
+    return SpillPart(
+        spill_part(staging, index), rows, dict(tally.reasons), dict(tally.rules), sorted(tally.unreadable)
+    )
+
+
+def process_batch_to_spill(
+    paths: Sequence[Path], raw_root: Path, config: IngestConfig, staging: Path, index: int, started: datetime
+) -> SpillPart:
+    """Batch `index` of a run through every per-document step, straight to its spill part (a flow's
+    batch task: the worker writes the rows itself and returns only a handle)."""
+    docs = (doc for path in paths for doc in process_file(path, raw_root, config))
+    return spill_batch(docs, staging, index, started)
+
+
 def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def finish_run(
-    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
-) -> RunSummary:
-    """Run-level steps shared by every entry point: dedup into staging, then the crash-safe commit
-    (commit.py). With nothing new or changed to ingest, nothing is written."""
+def _base_summary(raw_root: Path, out: Path, plan: RunPlan) -> RunSummary:
     files = plan.files
-    summary = RunSummary(
+    return RunSummary(
         run_id=plan.run_id,
         raw=str(raw_root),
         out=str(out),
@@ -374,34 +408,75 @@ def finish_run(
         files_missing=len(files.missing),
         recovered_runs=plan.recovered_runs,
     )
+
+
+@contextmanager
+def run_staging(out: Path, plan: RunPlan) -> Iterator[Path | None]:
+    """The run's staging folder `OUT/.staging-<run_id>/` (None when there is nothing to process).
+
+    If the body fails before the run is sealed, the folder is removed (a process killed outright leaves
+    it to the next run's recovery, which deletes unsealed folders): its spilled and staged rows never
+    reach OUT. An OSError is a run-level failure."""
+    if not plan.files.to_process:
+        yield None
+        return
+    staging = prepare_staging(out, plan.run_id)
+    try:
+        yield staging
+    except OSError as exc:
+        if not is_sealed(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+        raise RunError(f"cannot write output to {out}: {exc}") from exc
+    except BaseException:
+        if not is_sealed(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def finish_run(
+    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
+) -> RunSummary:
+    """Run-level steps of a run whose documents arrive as one stream (the library run): spill them while
+    they are processed, then `commit_run`. With nothing new or changed to ingest, nothing is written."""
+    with run_staging(out, plan) as staging:
+        parts = [] if staging is None else [spill_batch(docs, staging, 0, plan.started)]
+        return commit_run(parts, raw_root, out, config, plan)
+
+
+def commit_run(
+    parts: Sequence[SpillPart], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
+) -> RunSummary:
+    """Run-level steps shared by every entry point, over the run's spilled parts (in output order): dedup
+    into staging, then the crash-safe commit (commit.py). Call inside `run_staging`."""
+    files = plan.files
+    summary = _base_summary(raw_root, out, plan)
     if not files.to_process:
         summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
         return summary
-    tally = _Tally()
-    staging = prepare_staging(out, plan.run_id)
+    staging = staging_dir(out, plan.run_id)
+    reasons: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    unreadable: set[str] = set()
+    for part in parts:
+        reasons.update(part.reasons)
+        rules.update(part.rules)
+        unreadable.update(part.unreadable)
     # Rows of every processed file are replaced: those of a changed file's earlier version, and the
     # `unreadable` rejection of a file an earlier run could not read.
     replaced = frozenset(relative_source(p, raw_root) for p in files.to_process)
-    try:
-        written, duplicates, summary.dedup = dedup_into_staging(
-            tally.observe(docs), out, staging, plan.run_id, plan.started, config, replaced
-        )
-        summary.rows_superseded = carry_over(out, staging, set(replaced))
-        tally.reasons.update(duplicates)
-        summary.documents_kept, summary.documents_rejected = written.kept, written.rejected
-        summary.rejected_by_reason = dict(sorted(tally.reasons.items()))
-        summary.lines_removed_by_rule = dict(sorted(tally.rules.items()))
-        summary.committed = True
-        summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
-        # A file that could not be read stays out of the manifest, so the next run tries it again.
-        manifest = [state for path, state in files.states.items() if path not in tally.unreadable]
-        seal(staging, plan.run_id, summary.to_dict(), manifest)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise RunError(f"cannot write output to {out}: {exc}") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    written, duplicates, summary.dedup = dedup_spilled(
+        [part.path for part in parts], out, staging, plan.run_id, plan.started, config, replaced
+    )
+    summary.rows_superseded = carry_over(out, staging, set(replaced))
+    reasons.update(duplicates)
+    summary.documents_kept, summary.documents_rejected = written.kept, written.rejected
+    summary.rejected_by_reason = dict(sorted(reasons.items()))
+    summary.lines_removed_by_rule = dict(sorted(rules.items()))
+    summary.committed = True
+    summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
+    # A file that could not be read stays out of the manifest, so the next run tries it again.
+    manifest = [state for path, state in files.states.items() if path not in unreadable]
+    seal(staging, plan.run_id, summary.to_dict(), manifest)
     apply(staging, out)
     return summary
 

@@ -10,7 +10,8 @@ import ctypes
 import ctypes.util
 import json
 import os
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -195,39 +196,81 @@ def prepare_staging(out: Path, run_id: str) -> Path:
     return staging
 
 
-def spill_documents(docs: Iterable[Document], staging: Path, ingested_at: datetime) -> int:
-    """Every processed document to `staging/spill/` (SPILL_SCHEMA), in order; the count written.
+SPILL = "spill"
+
+
+def spill_part(staging: Path, index: int) -> Path:
+    """Where batch `index` of a run spills its documents. Parts are read back in name order, which is
+    batch order, so the output keeps discovery order however the batches were scheduled."""
+    return staging / SPILL / f"part-{index:06d}.parquet"
+
+
+def spill_documents(docs: Iterable[Document], staging: Path, ingested_at: datetime, index: int = 0) -> int:
+    """Processed documents (SPILL_SCHEMA), in order, to spill part `index`; the count written.
 
     The run's documents are not held in memory: duplicate decisions read back only a few columns, then
-    `route_spill` streams the rows to documents/ and rejected/."""
-    writer = _PartWriter(staging / "spill", SPILL_SCHEMA, rows_per_file=1 << 62, batch_rows=1000)
+    `route_spill` streams the rows to documents/ and rejected/. The part is written under a temporary name
+    and renamed into place, so a batch that is retried (or run twice by a scheduler) replaces its part
+    whole: a crashed attempt leaves at most a temporary file, which readers skip, never doubled rows."""
+    target = spill_part(staging, index)
+    target.parent.mkdir(exist_ok=True)  # never the staging folder itself: a discarded run stays discarded
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
     count = 0
-    for doc in docs:
-        writer.add(spill_row(doc, ingested_at))
-        count += 1
-    writer.close()
+    try:
+        with pq.ParquetWriter(tmp, SPILL_SCHEMA, compression="zstd") as writer:
+            rows: list[dict[str, Any]] = []
+            for doc in docs:
+                rows.append(spill_row(doc, ingested_at))
+                if len(rows) >= 1000:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=SPILL_SCHEMA))
+                    count += len(rows)
+                    rows = []
+            if rows:
+                writer.write_table(pa.Table.from_pylist(rows, schema=SPILL_SCHEMA))
+                count += len(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return count
 
 
-def read_spill(staging: Path, columns: list[str]) -> pa.Table:
-    return pq.read_table(staging / "spill", columns=columns, schema=SPILL_SCHEMA)
+def spill_parts(staging: Path) -> list[Path]:
+    """Every complete spill part of a run, in batch order (temporary files of unfinished writes excluded)."""
+    return sorted((staging / SPILL).glob("part-*.parquet"))
 
 
-def _spill_batches(staging: Path, batch_rows: int = 4096) -> Iterator[pa.Table]:
-    for part in sorted((staging / "spill").glob("part-*.parquet")):
+def read_spill(staging: Path, columns: list[str], parts: Sequence[Path] | None = None) -> pa.Table:
+    """`columns` of the spilled rows, parts in batch order (default: every part in staging)."""
+    files = spill_parts(staging) if parts is None else list(parts)
+    tables = [pq.read_table(part, columns=columns, schema=SPILL_SCHEMA) for part in files]
+    if not tables:
+        return SPILL_SCHEMA.empty_table().select(columns)
+    return pa.concat_tables(tables)
+
+
+def _spill_batches(parts: Sequence[Path], batch_rows: int = 4096) -> Iterator[pa.Table]:
+    for part in parts:
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows):
             yield pa.Table.from_batches([batch])
 
 
-def route_spill(staging: Path, decisions: Decisions | None, rows_per_file: int, run_id: str) -> WriteResult:
-    """Spilled rows, with the duplicate decisions applied, to staging/documents and staging/rejected."""
+def route_spill(
+    staging: Path,
+    decisions: Decisions | None,
+    rows_per_file: int,
+    run_id: str,
+    parts: Sequence[Path] | None = None,
+) -> WriteResult:
+    """Spilled rows (`parts`, default every part in staging), with the duplicate decisions applied, to
+    staging/documents and staging/rejected."""
     prefix = f"{run_id}-"
     writers = {
         "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file, prefix=prefix),
         "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file, prefix=prefix),
     }
     offset = 0
-    for table in _spill_batches(staging):
+    for table in _spill_batches(spill_parts(staging) if parts is None else parts):
         n = table.num_rows
         if decisions is not None:
             end = offset + n

@@ -1,0 +1,86 @@
+"""Batches spilled by separate workers (the flow's path): same dataset as the library's single stream, a
+retried batch never doubles rows, and a failed run leaves nothing in OUT."""
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from ingest.config import IngestConfig, RunConfig
+from ingest.pipeline import (
+    batch_size,
+    batched,
+    commit_run,
+    plan_run,
+    process_batch_to_spill,
+    run,
+    run_staging,
+)
+from ingest.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
+
+SERIAL = IngestConfig(run=RunConfig(workers=1))
+COMPARED = ["doc_id", "source_path", "source_record", "text", "title", "removed", "content_hash", "reason"]
+
+
+def spilled_run(raw: Path, out: Path, size: int, retried: tuple[int, ...] = ()) -> dict:
+    """A run as the flow makes it: each batch spilled on its own, `retried` batches spilled twice."""
+    plan = plan_run(raw, out)
+    with run_staging(out, plan) as staging:
+        assert staging is not None
+        parts = []
+        for index, paths in enumerate(batched(plan.files.to_process, size)):
+            part = process_batch_to_spill(paths, raw, SERIAL, staging, index, plan.started)
+            if index in retried:
+                part = process_batch_to_spill(paths, raw, SERIAL, staging, index, plan.started)
+            parts.append(part)
+        return commit_run(parts, raw, out, SERIAL, plan).to_dict()
+
+
+def table(out: Path, kind: str):
+    columns = [c for c in COMPARED if kind == "rejected" or c != "reason"]
+    return pq.read_table(out / kind).select(columns)
+
+
+def test_spilled_batches_give_the_library_rows_even_when_retried(seeds_raw: Path, tmp_path: Path) -> None:
+    (seeds_raw / "empty.txt").write_bytes(b"")
+    summary = spilled_run(seeds_raw, tmp_path / "spilled", size=2, retried=(0, 2))
+    expected = run(seeds_raw, tmp_path / "lib", SERIAL).to_dict()
+    for key in ("documents_kept", "documents_rejected", "rejected_by_reason", "lines_removed_by_rule"):
+        assert summary[key] == expected[key], key
+    for kind in ("documents", "rejected"):
+        assert table(tmp_path / "spilled", kind).equals(table(tmp_path / "lib", kind)), kind
+    assert not list((tmp_path / "spilled").glob(f"{STAGING_PREFIX}*"))
+
+
+def test_a_crashed_attempt_leaves_only_a_skipped_temporary_file(seeds_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    plan = plan_run(seeds_raw, out)
+    with run_staging(out, plan) as staging:
+        assert staging is not None
+        target = spill_part(staging, 0)
+        target.parent.mkdir()
+        stale = target.with_name(f".{target.name}.123-dead.tmp")
+        pq.write_table(SPILL_SCHEMA.empty_table(), stale)  # what a killed worker leaves behind
+        part = process_batch_to_spill(plan.files.to_process, seeds_raw, SERIAL, staging, 0, plan.started)
+        summary = commit_run([part], seeds_raw, out, SERIAL, plan)
+    assert summary.documents_kept == 5
+    assert pq.read_table(out / "documents").num_rows == 5
+
+
+def test_a_failed_batch_discards_the_staged_run(seeds_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    plan = plan_run(seeds_raw, out)
+    with pytest.raises(RuntimeError), run_staging(out, plan) as staging:
+        assert staging is not None
+        process_batch_to_spill(plan.files.to_process[:2], seeds_raw, SERIAL, staging, 0, plan.started)
+        raise RuntimeError("batch 1 failed after its retries")
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
+    assert not (out / "documents").exists()
+    assert run(seeds_raw, out, SERIAL).documents_kept == 5  # the next run does the whole work
+
+
+def test_batch_size_gives_every_worker_several_tasks() -> None:
+    config = IngestConfig()
+    assert batch_size(800, 2, config) == 100
+    assert batch_size(10_000, 2, config) == config.run.batch_files
+    assert batch_size(3, 8, config) == 1
