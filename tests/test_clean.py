@@ -375,3 +375,16 @@ def test_indented_wrapped_page_with_short_paragraphs_is_unwrapped() -> None:
     result = clean_text("\n".join(menu) + "\n\n" + "\n\n".join(body))
     for p in paras:
         assert p in result.text.split("\n")
+
+
+def test_heading_inside_a_table_of_contents_line_is_kept() -> None:
+    """A short heading found inside a longer line (a table of contents run together) is the copy in
+    context; only sentences and long stretches are judged as pull quotes."""
+    from ingest.clean import _repeats
+
+    heading = "How consumer behaviour is changing this year"
+    toc = f"Contents: Market overview in brief {heading} Ingredients to watch and why"
+    texts = [toc, heading, *_ARTICLE]
+    reasons: list[str | None] = [None] * len(texts)
+    _repeats(texts, reasons, [1.0] * len(texts))
+    assert reasons[1] is None

@@ -516,7 +516,7 @@ def _repeats(texts: list[str], reasons: list[str | None], scores: list[float], m
     probes = {
         i: _probes(_trigrams(tokens[i]))
         for i in kept
-        if reasons[i] is None and sizes[i] >= 6 and sizes[i] * 1.2 < largest
+        if reasons[i] is None and sizes[i] >= 6 and sizes[i] * 1.2 < largest and _quotable(texts[i], sizes[i])
     }
     grams = _holders(kept, tokens, frozenset().union(*probes.values()))
     holders: dict[int, list[int]] = {}
@@ -538,6 +538,17 @@ def _repeats(texts: list[str], reasons: list[str | None], scores: list[float], m
     for i, found in holders.items():
         if any(j not in copies for j in found):
             reasons[i] = "repeated_paragraph"
+
+
+_QUOTE_MIN_TOKENS = 15
+"""A paragraph this long may be a pull quote or teaser copy even without a sentence-final mark."""
+
+
+def _quotable(text: str, size: int) -> bool:
+    """Could the paragraph be a pull quote: a sentence, or a long stretch of text. A short heading found
+    inside a longer line is the other way round: the line is a table of contents, a teaser list or a
+    breadcrumb repeating the headings, and the heading is the copy in context."""
+    return size >= _QUOTE_MIN_TOKENS or text.rstrip("\"'”’»)]* ")[-1:] in ".!?…"
 
 
 ARTICLE_COPY_RULE = "repeated_article_copy"
