@@ -540,6 +540,10 @@ def _repeats(texts: list[str], reasons: list[str | None], scores: list[float], m
             reasons[i] = "repeated_paragraph"
 
 
+_EXACT_MIN_TOKENS = 8
+"""Identical copies shorter than this all stay: labels, list items and table cells recur in a page's own
+lists ("Average GPA: 3.7" in three school cards, "Pros" and "Cons" under every product), while a repeated
+teaser or pull quote is a sentence."""
 _QUOTE_MIN_TOKENS = 15
 """A paragraph this long may be a pull quote or teaser copy even without a sentence-final mark."""
 
@@ -578,11 +582,12 @@ def _article_copies(holders: dict[int, list[int]], sizes: dict[int, int]) -> set
 def _exact_repeats(
     kept: list[int], tokens: dict[int, tuple[str, ...]], reasons: list[str | None], scores: list[float]
 ) -> None:
-    """Identical copies (3 words or more): the one the classifier scored higher stays, the first on ties."""
+    """Identical copies (`_EXACT_MIN_TOKENS` words or more): the one the classifier scored higher stays, the
+    first on ties."""
     seen_exact: dict[tuple[str, ...], int] = {}
     for i in kept:
         key = tokens[i]
-        if len(key) < 3:
+        if len(key) < _EXACT_MIN_TOKENS:
             continue
         if key in seen_exact:
             j = seen_exact[key]
