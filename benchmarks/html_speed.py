@@ -2,7 +2,8 @@
 
 1. docs/s per core on news pages (`../shared/eval/dev/raw-html`): trafilatura alone (bare_extraction,
    metadata on) and our whole per-document path (read, decode, extract, clean, normalize, language), both
-   in one process;
+   in one process, the latter also without the second, recall-oriented trafilatura pass
+   (`extract.recall_pass`), to show what that pass costs;
 2. the speedup of `process_files` with 2 worker processes over 1, measured side by side in alternating
    rounds (the machine is shared: absolute numbers are noisy, ratios less so);
 3. memory: a WARC.gz of about 1 GB uncompressed (the dev pages repeated with distinct URLs) is written to a
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import trafilatura
 
-from ingest.config import IngestConfig, RunConfig
+from ingest.config import ExtractConfig, IngestConfig, RunConfig
 from ingest.pipeline import process_files
 from ingest.readers import read_file
 
@@ -56,8 +57,10 @@ def trafilatura_alone(paths: list[Path]) -> float:
     return len(paths) / (time.perf_counter() - start)
 
 
-def ours(paths: list[Path], workers: int) -> tuple[float, int]:
-    config = IngestConfig(run=RunConfig(workers=workers, parallel_min_files=1))
+def ours(paths: list[Path], workers: int, recall_pass: bool = True) -> tuple[float, int]:
+    config = IngestConfig(
+        run=RunConfig(workers=workers, parallel_min_files=1), extract=ExtractConfig(recall_pass=recall_pass)
+    )
     start = time.perf_counter()
     n = sum(1 for _ in process_files(paths, DEV, config))
     return n / (time.perf_counter() - start), n
@@ -65,13 +68,15 @@ def ours(paths: list[Path], workers: int) -> tuple[float, int]:
 
 def speed(n_pages: int, rounds: int) -> list[str]:
     paths = sorted(DEV.glob("*.html.gz"))[:n_pages]
-    traf, one, two = [], [], []
+    traf, one, no_recall, two = [], [], [], []
     for _ in range(rounds):
         traf.append(trafilatura_alone(paths))
         one.append(ours(paths, 1)[0])
+        no_recall.append(ours(paths, 1, recall_pass=False)[0])
         two.append(ours(paths, 2)[0])
     best = max  # the least disturbed round on a shared machine
     ratios = [b / a for a, b in zip(one, two, strict=True)]
+    recall_cost = ", ".join(f"{b / a:.2f}x" for a, b in zip(one, no_recall, strict=True))
     return [
         f"pages: {len(paths)} dev pages, {rounds} rounds, best round shown (all rounds: see below)",
         "",
@@ -79,10 +84,13 @@ def speed(n_pages: int, rounds: int) -> list[str]:
         "|---|---|",
         f"| trafilatura alone, 1 process | {best(traf):.1f} |",
         f"| ingest per-document path, 1 process (docs/s per core) | {best(one):.1f} |",
+        f"| the same without the recall pass (`[extract] recall_pass = false`) | {best(no_recall):.1f} |",
         f"| ingest `process_files`, 2 worker processes | {best(two):.1f} |",
         f"| speedup 2 processes / 1 (per round) | {', '.join(f'{r:.2f}x' for r in ratios)} |",
+        f"| without / with the recall pass, 1 process (per round) | {recall_cost} |",
         "",
         f"all rounds: trafilatura {[round(x, 1) for x in traf]}, 1 process {[round(x, 1) for x in one]}, "
+        f"1 process without recall pass {[round(x, 1) for x in no_recall]}, "
         f"2 processes {[round(x, 1) for x in two]}",
     ]
 

@@ -150,6 +150,7 @@ def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
     assert (
         heading_text(fragment_fromstring("<h1>Tram plans<br>What changes</h1>")) == "Tram plans What changes"
     )
+    assert heading_text(fragment_fromstring("<h1><!-- logo -->Tram plans</h1>")) == "Tram plans"
     assert heading_text(fragment_fromstring("<h1>Tram plans<span>What changes</span></h1>")) == (
         "Tram plans What changes"
     )

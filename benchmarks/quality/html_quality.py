@@ -10,12 +10,15 @@ title and author match):
 - `python -m ingest` with `[extract] clean_html = false`: the pipeline without the second pass.
 
 Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]
-Writes benchmarks/quality/HTML.md. Skips with a message when ../shared is absent.
+Writes benchmarks/quality/HTML.md and, for error analysis, per-document rows of trafilatura alone and of
+`python -m ingest` side by side (`per_doc_html.csv`: shingle P/R per page, sorted by how much F1 ours loses).
+Skips with a message when ../shared is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import json
 import subprocess
@@ -171,18 +174,42 @@ def main() -> None:
             "| run | shingle P | shingle R | shingle F1 | bow F1 | title | author | found | seconds |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
+        per_doc: dict[str, Path] = {}
         for label, out, seconds in runs:
-            r = scorer.score(gold, out)
+            per_doc[label] = tmp / f"{out.name}.csv"
+            r = scorer.score(gold, out, per_doc[label])
             lines.append(
                 f"| {label} | {r['shingle_precision']:.4f} | {r['shingle_recall']:.4f} | "
                 f"{r['shingle_f1']:.4f} | {r['bow_f1']:.4f} | {r['title_match']:.3f} | "
                 f"{r['author_match']:.3f} | {r['found']} | "
                 f"{seconds:.0f} |"
             )
+        if not args.limit:
+            write_per_doc(per_doc[runs[0][0]], per_doc[runs[3][0]], HERE / "per_doc_html.csv")
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.limit:
         (HERE / "HTML.md").write_text(text, encoding="utf-8")
+
+
+def _f1(row: dict) -> float:
+    p, r = float(row["shingle_p"] or 0), float(row["shingle_r"] or 0)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def write_per_doc(trafilatura_csv: Path, ours_csv: Path, out: Path) -> None:
+    """One row per page: trafilatura alone and ours, worst pages of ours first."""
+    with trafilatura_csv.open(encoding="utf-8") as f:
+        theirs = {row["id"]: row for row in csv.DictReader(f)}
+    with ours_csv.open(encoding="utf-8") as f:
+        ours = list(csv.DictReader(f))
+    ours.sort(key=_f1)
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "ingest_f1", "ingest_p", "ingest_r", "trafilatura_f1", "chars", "gold_chars"])
+        for row in ours:
+            scores = [f"{_f1(row):.4f}", row["shingle_p"], row["shingle_r"], f"{_f1(theirs[row['id']]):.4f}"]
+            writer.writerow([row["id"], *scores, row["pred_chars"], row["gold_chars"]])
 
 
 if __name__ == "__main__":

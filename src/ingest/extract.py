@@ -132,7 +132,7 @@ def heading_text(element: HtmlElement) -> str:
         block = isinstance(node.tag, str) and node.tag in _BLOCK_TAGS
         if block:
             parts.append(" ")
-        if node.tag not in ("script", "style"):
+        if isinstance(node.tag, str) and node.tag not in ("script", "style"):  # not a comment
             add(node.text)
         for child in node:
             walk(child)
