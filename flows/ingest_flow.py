@@ -1,9 +1,11 @@
 """Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.pipeline`.
 
 Tasks work on batches of files, never one document each: a Prefect task costs about 10 ms of client and
-server CPU here, more than cleaning a document. Extraction, cleaning and language detection are CPU-bound,
-so by default tasks run in a process pool (one process per core, or
-PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS); `--dask-*` moves them to Dask.
+server CPU here, more than cleaning a document. Extraction, cleaning and language detection are CPU-bound:
+by default the batch tasks run in threads of the flow process and hand their CPU work to a pool of worker
+processes (`ingest.batch_pool`, one per core or `run.workers`), so workers never import Prefect or run its
+task engine; `--dask-*` runs the batch tasks themselves on Dask workers instead. Each batch task spills its
+documents to the run's staging folder and returns a small handle: no document is pickled between processes.
 Run once with `python flows/ingest_flow.py [RAW OUT [CONFIG]] [--dask-workers N | --dask-address URL]`.
 """
 
@@ -14,6 +16,7 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
+import contextlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,10 +24,12 @@ from typing import Any
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from ingest.config import load_config
+from ingest.batch_pool import batch_pool, run_batch
+from ingest.config import IngestConfig, load_config
 from ingest.pipeline import (
     RunPlan,
     SpillPart,
@@ -34,7 +39,6 @@ from ingest.pipeline import (
     commit_run,
     locked_output,
     plan_run,
-    process_batch_to_spill,
     run_staging,
 )
 from ingest.report import summary_markdown, summary_tables
@@ -49,8 +53,8 @@ def plan_task(raw: Path, out: Path) -> RunPlan:
 def process_batch_task(
     paths: list[Path], index: int, raw: Path, config_path: str | None, staging: Path, started: datetime
 ) -> SpillPart:
-    """Batch `index` processed and spilled by the worker itself; only a small handle comes back."""
-    return process_batch_to_spill(paths, raw, load_config(config_path), staging, index, started)
+    """Batch `index` processed and spilled by a worker process; only a small handle comes back."""
+    return run_batch(paths, raw, load_config(config_path), staging, index, started)
 
 
 @task(name="dedup-and-commit", cache_policy=NO_CACHE)
@@ -58,19 +62,32 @@ def finish_task(parts: list[SpillPart], raw: Path, out: Path, config_path: str |
     return commit_run(parts, raw, out, load_config(config_path), plan).to_dict()
 
 
-@flow(name="ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
+# Two task threads per core: a batch is always queued in the worker pool while another task's Prefect
+# bookkeeping runs. More workers than this (run.workers) would idle.
+TASK_THREADS = 2 * (os.cpu_count() or 1)
+
+
+def local_workers(settings: IngestConfig) -> contextlib.AbstractContextManager[object]:
+    """The worker pool batch tasks use when they run in this process's threads (the default runner);
+    nothing when another runner (Dask) runs them elsewhere."""
+    context = FlowRunContext.get()
+    if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner):
+        return batch_pool(settings.effective_workers())
+    return contextlib.nullcontext()
+
+
+@flow(name="ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS))
 def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None, wait: bool = False) -> dict:
     """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/).
 
     Holds OUT's run lock from start to end, like `python -m ingest`; `wait` queues behind a running job.
-    Batch tasks spill their documents into the run's staging folder and return handles, so no document
-    is pickled between processes; `dedup-and-commit` runs in this process once every batch is spilled.
+    `dedup-and-commit` runs in this process once every batch is spilled (module docstring).
     """
     logger = get_run_logger()
     raw_path, out_path = Path(raw), Path(out)
     settings = load_config(config)
     check_folders(raw_path, out_path)
-    with locked_output(out_path, wait):
+    with locked_output(out_path, wait), local_workers(settings):
         plan = plan_task(raw_path, out_path)
         with run_staging(out_path, plan) as staging:
             parts: list[SpillPart] = []

@@ -1,11 +1,14 @@
 """Batches spilled by separate workers (the flow's path): same dataset as the library's single stream, a
 retried batch never doubles rows, and a failed run leaves nothing in OUT."""
 
+import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from ingest.batch_pool import batch_pool, run_batch
 from ingest.config import IngestConfig, RunConfig
 from ingest.pipeline import (
     batch_size,
@@ -84,3 +87,20 @@ def test_batch_size_gives_every_worker_several_tasks() -> None:
     assert batch_size(800, 2, config) == 100
     assert batch_size(10_000, 2, config) == config.run.batch_files
     assert batch_size(3, 8, config) == 1
+
+
+def _die() -> None:
+    os._exit(1)  # a worker killed mid-batch (OOM killer, kill -9)
+
+
+def test_batch_pool_runs_batches_and_survives_a_killed_worker(seeds_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    plan = plan_run(seeds_raw, out)
+    with run_staging(out, plan) as staging, batch_pool(2) as pool:
+        assert staging is not None
+        with pytest.raises(BrokenProcessPool):
+            pool.run(_die)
+        part = run_batch(plan.files.to_process, seeds_raw, SERIAL, staging, 0, plan.started)  # the retry
+        assert part.rows == 5
+        summary = commit_run([part], seeds_raw, out, SERIAL, plan)
+    assert summary.documents_kept == 5

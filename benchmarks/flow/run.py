@@ -5,10 +5,12 @@
 Builds a raw folder of N plain-text pages (copies of the dev renderings in ../shared/eval/dev, each given a
 unique first line so none is an exact duplicate), then times on the same folder:
   1. the library run (`ingest.pipeline.run`, what `python -m ingest` does), one process per core;
-  2. the Prefect flow (default ProcessPoolTaskRunner) on a local test server, plus the server start;
+  2. the Prefect flow (default runner: batch tasks in threads, their work in a forkserver process pool) on a
+     local test server, plus the server start;
   3. the flow on a Dask LocalCluster with 1 worker process, then with 2.
-Prints a markdown table and writes benchmarks/flow/RESULTS.md. Absolute seconds on this shared 2-core
-machine are noisy; the ratios come from runs made back to back on the same input.
+Prints a markdown table (with the load average before and after, since this 2-core machine is shared and
+absolute seconds are noisy; the ratios come from runs made back to back on the same input) and writes it to
+--results (default benchmarks/flow/last-run.md; RESULTS.md collects the runs worth keeping).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--source", type=Path, action="append", help="folder of .txt pages (repeatable)")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "last-run.md")
     args = parser.parse_args()
     sources = args.source or [DEV / r for r in RENDERINGS]
     if not all(s.is_dir() for s in sources):
@@ -68,6 +71,7 @@ def main() -> None:
     try:
         raw = work / "raw"
         build_raw(raw, args.docs, sources)
+        load_before = os.getloadavg()
         rows = [
             timed("library run (python -m ingest)", lambda: run(raw, work / "lib", IngestConfig()).to_dict())
         ]
@@ -75,7 +79,7 @@ def main() -> None:
         with prefect_test_harness(server_startup_timeout=120):
             server_start = time.perf_counter() - start
             print(f"server start: {server_start:.1f} s", file=sys.stderr)
-            rows.append(timed("flow, process pool", lambda: ingest_flow(str(raw), str(work / "flow"))))
+            rows.append(timed("flow, default runner", lambda: ingest_flow(str(raw), str(work / "flow"))))
             if not args.skip_dask:
                 for n in (1, 2):
                     flow = ingest_flow.with_options(task_runner=dask_runner(n_workers=n))
@@ -84,6 +88,7 @@ def main() -> None:
                             f"flow, Dask {n} worker(s)", lambda f=flow, n=n: f(str(raw), str(work / f"d{n}"))
                         )
                     )
+        load_after = os.getloadavg()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -93,13 +98,17 @@ def main() -> None:
         f"{args.docs} documents, {os.cpu_count()} cores; "
         f"server start {server_start:.1f} s (not in the flow times)",
         "",
-        "| run | seconds | docs/s | vs library | kept |",
-        "|---|---|---|---|---|",
+        f"load average (1/5/15 min) before {' / '.join(f'{x:.1f}' for x in load_before)}, "
+        f"after {' / '.join(f'{x:.1f}' for x in load_after)}",
+        "",
+        "| run | seconds | docs/s | vs library | minus library | kept |",
+        "|---|---|---|---|---|---|",
     ]
     for label, seconds, _ in rows:
         ratio = seconds / lib_seconds
         lines.append(
-            f"| {label} | {seconds:.1f} | {args.docs / seconds:.0f} | {ratio:.2f}x | {kept[label]} |"
+            f"| {label} | {seconds:.1f} | {args.docs / seconds:.0f} | {ratio:.2f}x "
+            f"| {seconds - lib_seconds:+.1f} s | {kept[label]} |"
         )
     dask = {label: s for label, s, _ in rows if "Dask" in label}
     if len(dask) == 2:
@@ -108,7 +117,7 @@ def main() -> None:
         lines.append(f"Dask speedup, 2 workers vs 1: {one / two:.2f}x")
     table = "\n".join(lines)
     print(table)
-    (Path(__file__).parent / "RESULTS.md").write_text(table + "\n", encoding="utf-8")
+    args.results.write_text(table + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
