@@ -199,3 +199,22 @@ def test_author_without_its_byline_label() -> None:
     assert doc.author == "Jane Roe"
     page = PAGE.replace('content="Jane Roe"', 'content="Byron Roe"')
     assert extract_html(Document(source_path="p.html", html=page), ExtractConfig()).author == "Byron Roe"
+
+
+def test_recall_pass_alone_keeps_the_page_and_its_metadata(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import trafilatura
+
+    real = trafilatura.bare_extraction
+
+    def default_pass_finds_nothing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return None if kwargs.get("with_metadata") else real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", default_pass_finds_nothing)
+    doc = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig())
+    assert not doc.rejected
+    assert PARAGRAPHS[1] in doc.raw_text
+    assert (doc.title, doc.author) == ("Council backs tram extension", "Jane Roe")
+    assert doc.site == "Harbour Gazette"
+    assert doc.url == "https://gazette.example/news/tram"
+    off = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig(recall_pass=False))
+    assert off.reason == "no_article"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
@@ -320,6 +321,10 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
         text = result.text if result is not None and result.text else ""
         if config.recall_pass:
             text = max(text, recall_text(tree, config), key=len)
+        if result is None and text.strip():  # only the recall pass found the article: its metadata alone
+            result = extract_metadata(
+                tree, default_url=doc.url, date_config=set_date_params(config.date_extensive_search)
+            )
     except Exception as exc:  # trafilatura and lxml raise many types on hostile markup
         doc.html = None
         return doc.reject("extract_error", f"{type(exc).__name__}: {exc}")
