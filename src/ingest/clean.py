@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
-from ingest.clean_features import WORD, is_prose, line_stats, page_features
+from ingest.clean_features import WORD, is_prose, line_stats, page_columns
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.records import Removal
@@ -256,19 +256,20 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:
-        features = page_features(paras, [r is not None for r in reasons])
-        scores = model.scores(features)
+        features = page_columns(paras, [r is not None for r in reasons])
+        scores = model.scores_columns(features)
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
-        prose = [is_prose(f) for f in features]
+        stats = [line_stats(t) for t in texts]
+        prose = [is_prose(f) for f in stats]
         for i, s in enumerate(scores):
             limit = prose_threshold if prose[i] else threshold
             if reasons[i] is None and s < limit:
                 reasons[i] = CLASSIFIER_RULE
         _continue_prose(reasons, scores, prose, config.continuation_floor)
-        _sentence_runs(texts, reasons, features)
+        _sentence_runs(texts, reasons, stats)
         _never_empty(
-            reasons, [p or f["n_words"] >= LONG_PARAGRAPH_WORDS for p, f in zip(prose, features, strict=True)]
+            reasons, [p or f["n_words"] >= LONG_PARAGRAPH_WORDS for p, f in zip(prose, stats, strict=True)]
         )
     _comment_sections(texts, reasons)
     result = CleanResult(text="")
@@ -302,12 +303,18 @@ def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[
                 reasons[i] = None
 
 
+@lru_cache(maxsize=_LINE_CACHE)
+def _comment_marker(text: str) -> str | None:
+    """`COMMENT_SECTION.marker`, memoized like `rule_hit` (every pass asks again for the same lines)."""
+    return COMMENT_SECTION.marker(text)
+
+
 def _comment_sections(texts: list[str], reasons: list[str | None]) -> None:
     """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
     (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
     some kept running text. Every kept line from the first marker to the last comment's text goes."""
     rule = COMMENT_SECTION
-    marks = [(i, kind) for i, t in enumerate(texts) if (kind := rule.marker(t)) is not None]
+    marks = [(i, kind) for i, t in enumerate(texts) if (kind := _comment_marker(t)) is not None]
     if len(marks) < rule.min_markers:
         return
     clusters: list[list[tuple[int, str]]] = [[marks[0]]]
@@ -347,7 +354,7 @@ def _sentence_line(text: str, stats: dict[str, float]) -> bool:
     )
 
 
-def _sentence_runs(texts: list[str], reasons: list[str | None], features: list[dict[str, float]]) -> None:
+def _sentence_runs(texts: list[str], reasons: list[str | None], stats: list[dict[str, float]]) -> None:
     """Give back runs of short sentences the classifier dropped: an article written one sentence per
     paragraph has no long paragraph for the model's prose features, yet five or more complete sentences in a
     row are text, not a menu or a link list (whose lines have no sentence-final mark)."""
@@ -355,7 +362,7 @@ def _sentence_runs(texts: list[str], reasons: list[str | None], features: list[d
     i = 0
     while i < n:
         j = i
-        while j < n and reasons[j] in (None, CLASSIFIER_RULE) and _sentence_line(texts[j], features[j]):
+        while j < n and reasons[j] in (None, CLASSIFIER_RULE) and _sentence_line(texts[j], stats[j]):
             j += 1
         if j - i >= SENTENCE_RUN:
             for k in range(i, j):

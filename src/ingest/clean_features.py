@@ -169,11 +169,21 @@ def is_prose(stats: dict[str, float]) -> bool:
 
 
 def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, float]]:
-    """Feature dicts for every paragraph of one page, in order."""
+    """Feature dicts for every paragraph of one page, in order (`page_columns` as rows)."""
+    columns = page_columns(paras, rule_hits)
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def page_columns(paras: list[Para], rule_hits: list[bool]) -> dict[str, list[float]]:
+    """Every feature of every paragraph of one page, as one list per feature name (the line statistics of
+    `line_stats`, then layout, block, position and neighbourhood features). The cleaner scores pages
+    column by column; `page_features` turns the same values into one dict per paragraph."""
     n = len(paras)
     if n == 0:
-        return []
+        return {}
     stats = [line_stats(p.text) for p in paras]
+    out: dict[str, list[float]] = {name: [s[name] for s in stats] for name in stats[0]}
     prose = [is_prose(s) for s in stats]
     prose_chars = [len(p.text) if pr else 0 for p, pr in zip(paras, prose, strict=True)]
     total_prose = sum(prose_chars) or 1
@@ -189,45 +199,41 @@ def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, fl
             sum(stats[i]["log_chars"] for i in members) / len(members),
             sum(stats[i]["ends_sentence"] for i in members) / len(members),
         )
-    prev_prose = _distance_to_prose(prose, reverse=False)
-    next_prose = _distance_to_prose(prose, reverse=True)
-    log_chars = [s["log_chars"] for s in stats]
-    cap_shares = [s["cap_share"] for s in stats]
-    sentences = [s["ends_sentence"] for s in stats]
+    log_chars = out["log_chars"]
+    sentences = out["ends_sentence"]
     prose_f = [float(p) for p in prose]
     hits = [float(h) for h in rule_hits]
-    win2_chars, win6_chars = _window_means(log_chars, 2), _window_means(log_chars, 6)
-    rule_near, win3_caps = _flag_window_means(hits, 3), _window_means(cap_shares, 3)
-    win3_sentences, win3_prose = _flag_window_means(sentences, 3), _flag_window_means(prose_f, 3)
-    out: list[dict[str, float]] = []
+    out["is_list"] = [float(p.is_list) for p in paras]
+    out["is_heading"] = [float(p.is_heading) for p in paras]
+    out["block_start"] = [float(p.block_start) for p in paras]
+    info = [block_info[p.block] for p in paras]
+    out["block_len"] = [b[0] for b in info]
+    out["block_mean_log_chars"] = [b[1] for b in info]
+    out["block_sentence_share"] = [b[2] for b in info]
+    out["pos_rel"] = [i / n for i in range(n)]
+    prose_before, prose_after = [], []
     before = 0
-    for i, p in enumerate(paras):
-        s = stats[i]
-        f = dict(s)
-        f["is_list"] = float(p.is_list)
-        f["is_heading"] = float(p.is_heading)
-        f["block_start"] = float(p.block_start)
-        f["block_len"], f["block_mean_log_chars"], f["block_sentence_share"] = block_info[p.block]
-        f["pos_rel"] = i / n
-        f["prose_before"] = before / total_prose
+    for i in range(n):
+        prose_before.append(before / total_prose)
         before += prose_chars[i]
-        f["prose_after"] = (total_prose - before) / total_prose if total_prose > 1 else 0.0
-        f["dist_prev_prose"] = float(prev_prose[i])
-        f["dist_next_prose"] = float(next_prose[i])
-        f["win2_log_chars"] = win2_chars[i]
-        f["win6_log_chars"] = win6_chars[i]
-        f["prev_log_chars"] = log_chars[i - 1] if i > 0 else 0.0
-        f["next_log_chars"] = log_chars[i + 1] if i + 1 < n else 0.0
-        f["prev_ends_sentence"] = stats[i - 1]["ends_sentence"] if i > 0 else 0.0
-        f["next_ends_sentence"] = stats[i + 1]["ends_sentence"] if i + 1 < n else 0.0
-        f["dup_count"] = float(min(counts[p.text], 5))
-        f["title_overlap"] = _overlap(p.text, title_words) if i > 0 else 0.0
-        f["rule_any"] = hits[i]
-        f["rule_near"] = rule_near[i]
-        f["win3_cap_share"] = win3_caps[i]
-        f["win3_sentence"] = win3_sentences[i]
-        f["win3_prose"] = win3_prose[i]
-        out.append(f)
+        prose_after.append((total_prose - before) / total_prose if total_prose > 1 else 0.0)
+    out["prose_before"] = prose_before
+    out["prose_after"] = prose_after
+    out["dist_prev_prose"] = [float(d) for d in _distance_to_prose(prose, reverse=False)]
+    out["dist_next_prose"] = [float(d) for d in _distance_to_prose(prose, reverse=True)]
+    out["win2_log_chars"] = _window_means(log_chars, 2)
+    out["win6_log_chars"] = _window_means(log_chars, 6)
+    out["prev_log_chars"] = [0.0, *log_chars[:-1]]
+    out["next_log_chars"] = [*log_chars[1:], 0.0]
+    out["prev_ends_sentence"] = [0.0, *sentences[:-1]]
+    out["next_ends_sentence"] = [*sentences[1:], 0.0]
+    out["dup_count"] = [float(min(counts[p.text], 5)) for p in paras]
+    out["title_overlap"] = [0.0] + [_overlap(p.text, title_words) for p in paras[1:]]
+    out["rule_any"] = hits
+    out["rule_near"] = _flag_window_means(hits, 3)
+    out["win3_cap_share"] = _window_means(out["cap_share"], 3)
+    out["win3_sentence"] = _flag_window_means(sentences, 3)
+    out["win3_prose"] = _flag_window_means(prose_f, 3)
     return out
 
 

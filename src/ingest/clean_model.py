@@ -13,6 +13,7 @@ import json
 import math
 from bisect import bisect_right
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -64,6 +65,17 @@ class Stage:
             z += weights[np.searchsorted(edges, matrix[:, k], side="right")]
         return [_logistic(v) for v in z.tolist()]
 
+    def score_columns(self, columns: dict[str, np.ndarray], n: int) -> list[float]:
+        """`score_rows` over feature columns (one array of n values per feature name)."""
+        return _score_columns(self, columns, n)
+
+
+def _score_columns(stage: Stage, columns: dict[str, np.ndarray], n: int) -> list[float]:
+    z = np.full(n, stage.bias, dtype=np.float64)
+    for name, edges, weights in stage.arrays:
+        z += weights[np.searchsorted(edges, columns[name], side="right")]
+    return [_logistic(v) for v in z.tolist()]
+
 
 def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -77,13 +89,38 @@ class ArticleModel:
         self.prose_threshold: float = float(spec.get("prose_threshold", spec["threshold"]))
         self.stage1 = Stage(spec["stage1"])
         self.stage2 = Stage(spec["stage2"])
+        names = dict.fromkeys(name for name, _, _ in self.stage1.table)
+        names.update(dict.fromkeys(n for n, _, _ in self.stage2.table if n not in CONTEXT_FEATURES))
+        self.feature_names: tuple[str, ...] = tuple(names)
+        """Line features either stage reads (context features excluded), in a fixed order."""
 
     def scores(self, features: list[dict[str, float]]) -> list[float]:
+        """Stage-2 scores of every line. Columns instead of merged row dicts: the feature values are read
+        once into a matrix, the context features are built as columns, and both stages add the same weights
+        in the same order as `score_rows` would, so the scores are the same doubles."""
         if not features:
             return []
-        p1 = self.stage1.score_rows(features)
-        ctx = context_features(p1, [f["log_chars"] for f in features])
-        return self.stage2.score_rows([f | c for f, c in zip(features, ctx, strict=True)])
+        n = len(features)
+        names = self.feature_names
+        matrix = np.fromiter(
+            chain.from_iterable(map(itemgetter(*names), features)), dtype=np.float64, count=n * len(names)
+        ).reshape(n, len(names))
+        columns: dict[str, np.ndarray] = {name: matrix[:, k] for k, name in enumerate(names)}
+        return self._score(columns, [f["log_chars"] for f in features], n)
+
+    def scores_columns(self, features: dict[str, list[float]]) -> list[float]:
+        """`scores` of a page given as feature columns (`clean_features.page_columns`)."""
+        n = len(features.get("log_chars", ()))
+        if n == 0:
+            return []
+        columns = {name: np.asarray(features[name], dtype=np.float64) for name in self.feature_names}
+        return self._score(columns, features["log_chars"], n)
+
+    def _score(self, columns: dict[str, np.ndarray], log_chars: list[float], n: int) -> list[float]:
+        p1 = self.stage1.score_columns(columns, n)
+        for name, values in context_columns(p1, log_chars).items():
+            columns[name] = np.asarray(values, dtype=np.float64)
+        return self.stage2.score_columns(columns, n)
 
 
 @cache
@@ -103,9 +140,16 @@ def context_features(p1: list[float], log_chars: list[float]) -> list[dict[str, 
     The main run is the stretch of lines with the largest sum of (score - 0.5) weighted by length (a maximum
     subarray): the article is usually one contiguous stretch, so being inside it or far from it is evidence.
     """
+    columns = context_columns(p1, log_chars)
+    return [dict(zip(CONTEXT_FEATURES, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def context_columns(p1: list[float], log_chars: list[float]) -> dict[str, list[float]]:
+    """`context_features` as one list per feature (in `CONTEXT_FEATURES` order), the same values."""
     n = len(p1)
+    out: dict[str, list[float]] = {name: [] for name in CONTEXT_FEATURES}
     if n == 0:
-        return []
+        return out
     gains = [(p - 0.5) * (lc + 0.5) for p, lc in zip(p1, log_chars, strict=True)]
     lo, hi = _max_subarray(gains)
     mass = [p * lc for p, lc in zip(p1, log_chars, strict=True)]
@@ -113,26 +157,27 @@ def context_features(p1: list[float], log_chars: list[float]) -> list[dict[str, 
     prefix = [0.0]
     for v in p1:
         prefix.append(prefix[-1] + v)
-    out = []
+    mean3, mean8, mass_before, mass_after = [], [], [], []
     before = 0.0
     for i in range(n):
         a3, b3 = max(0, i - 3), min(n, i + 4)
         a8, b8 = max(0, i - 8), min(n, i + 9)
-        dist = 0 if lo <= i <= hi else (lo - i if i < lo else i - hi)
-        out.append(
-            {
-                "ctx_p_self": p1[i],
-                "ctx_p_prev": p1[i - 1] if i > 0 else 0.0,
-                "ctx_p_next": p1[i + 1] if i + 1 < n else 0.0,
-                "ctx_mean3": (prefix[b3] - prefix[a3] - p1[i]) / max(1, b3 - a3 - 1),
-                "ctx_mean8": (prefix[b8] - prefix[a8] - p1[i]) / max(1, b8 - a8 - 1),
-                "ctx_in_main": float(lo <= i <= hi),
-                "ctx_dist_main": float(min(dist, 30)),
-                "ctx_mass_before": before / total,
-                "ctx_mass_after": (total - before - mass[i]) / total,
-            }
-        )
+        mean3.append((prefix[b3] - prefix[a3] - p1[i]) / max(1, b3 - a3 - 1))
+        mean8.append((prefix[b8] - prefix[a8] - p1[i]) / max(1, b8 - a8 - 1))
+        mass_before.append(before / total)
+        mass_after.append((total - before - mass[i]) / total)
         before += mass[i]
+    out["ctx_p_self"] = list(p1)
+    out["ctx_p_prev"] = [0.0, *p1[:-1]]
+    out["ctx_p_next"] = [*p1[1:], 0.0]
+    out["ctx_mean3"] = mean3
+    out["ctx_mean8"] = mean8
+    out["ctx_in_main"] = [float(lo <= i <= hi) for i in range(n)]
+    out["ctx_dist_main"] = [
+        float(min(0 if lo <= i <= hi else (lo - i if i < lo else i - hi), 30)) for i in range(n)
+    ]
+    out["ctx_mass_before"] = mass_before
+    out["ctx_mass_after"] = mass_after
     return out
 
 
