@@ -10,9 +10,9 @@ title and author match):
 - `python -m ingest` with `[extract] clean_html = false`: the pipeline without the second pass.
 
 Run: uv run python benchmarks/quality/html_quality.py [--limit N] [--workers 2]
-Writes benchmarks/quality/HTML.md and, for error analysis, per-document rows of trafilatura alone and of
-`python -m ingest` side by side (`per_doc_html.csv`: shingle P/R per page, sorted by how much F1 ours loses).
-Skips with a message when ../shared is absent.
+Writes benchmarks/quality/HTML.md (the table; its "## Notes" section is kept) and, for error analysis,
+per-document rows of trafilatura alone and of `python -m ingest` side by side (`per_doc_html.csv`: shingle
+P/R per page, worst pages of ours first). Skips with a message when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ HERE = Path(__file__).resolve().parent
 EVAL = ROOT.parent / "shared" / "eval"
 DEV = EVAL / "dev"
 RAW = DEV / "raw-html"
+NOTES = "## Notes"
+"""HTML.md keeps its hand-written section from this heading on when the table is regenerated."""
 
 
 def _trafilatura_one(args: tuple[Path, bool]) -> dict:
@@ -180,8 +182,8 @@ def main() -> None:
             r = scorer.score(gold, out, per_doc[label])
             lines.append(
                 f"| {label} | {r['shingle_precision']:.4f} | {r['shingle_recall']:.4f} | "
-                f"{r['shingle_f1']:.4f} | {r['bow_f1']:.4f} | {r['title_match']:.3f} | "
-                f"{r['author_match']:.3f} | {r['found']} | "
+                f"{r['shingle_f1']:.4f} | {r['bow_f1']:.4f} | {r['title_match']:.4f} | "
+                f"{r['author_match']:.4f} | {r['found']} | "
                 f"{seconds:.0f} |"
             )
         if not args.limit:
@@ -189,7 +191,10 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.limit:
-        (HERE / "HTML.md").write_text(text, encoding="utf-8")
+        target = HERE / "HTML.md"
+        notes = target.read_text(encoding="utf-8") if target.exists() else ""
+        notes = notes[notes.index(NOTES) :] if NOTES in notes else ""
+        target.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
 def _f1(row: dict) -> float:
