@@ -218,3 +218,12 @@ def test_recall_pass_alone_keeps_the_page_and_its_metadata(monkeypatch) -> None:
     assert doc.url == "https://gazette.example/news/tram"
     off = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig(recall_pass=False))
     assert off.reason == "no_article"
+
+
+def test_body_does_not_start_with_the_h1_when_the_title_comes_from_metadata() -> None:
+    h1 = "<h1>COUNCIL BACKS TRAM EXTENSION TODAY</h1>"
+    page = PAGE.replace("<h1>Council backs tram extension</h1>", h1)
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert doc.title == "Council backs tram extension"
+    assert doc.raw_text.split("\n")[0] == PARAGRAPHS[0]
+    assert ("COUNCIL BACKS TRAM EXTENSION TODAY", "title") in [(r.text, r.rule) for r in doc.removed]

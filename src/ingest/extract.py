@@ -337,8 +337,11 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
         metas.append(_squash(result.title))
     doc.title = doc.title or choose_title(h1s, metas, site, host)
     text, removed = split_leading_headline(text, doc.title)
-    if not removed and result.title and result.title != doc.title:
-        text, removed = split_leading_headline(text, result.title)
+    # the title came from metadata: the body must not start with the page's own headline either
+    for headline in [result.title, *h1s[:2]] if not removed else []:
+        text, removed = split_leading_headline(text, headline)
+        if removed:
+            break
     doc.raw_text, doc.removed = text, [*doc.removed, *removed]
     doc.author = doc.author or _AUTHOR_LABEL.sub("", result.author or "") or None
     doc.published = doc.published or result.date or None
