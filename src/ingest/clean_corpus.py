@@ -47,6 +47,8 @@ class CorpusConfig:
     run, so such a paragraph goes only when it recurs very widely (a site-wide disclaimer or author blurb).
     """
 
+    enabled: bool = True
+    """Run the step at all (it only acts on documents with a URL or site name)."""
     min_docs: int = 5
     min_share: float = 0.1
     min_source_docs: int = 5

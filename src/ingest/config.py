@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.clean import CleanConfig
+from ingest.clean_corpus import CorpusConfig
 
 
 class ConfigError(ValueError):
@@ -143,6 +144,8 @@ class IngestConfig:
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    """Cross-document boilerplate: lines a source repeats across its documents of one run."""
     language: LanguageConfig = field(default_factory=LanguageConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)

@@ -25,6 +25,7 @@ from ingest import PIPELINE_VERSION
 from ingest.clean import clean_text
 from ingest.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
 from ingest.config import IngestConfig
+from ingest.corpus_stage import strip_recurring_lines
 from ingest.dedup import assign_ids, minhash_step
 from ingest.dedup_stage import dedup_spilled
 from ingest.discover import discover, relative_source
@@ -464,6 +465,7 @@ def commit_run(
     # Rows of every processed file are replaced: those of a changed file's earlier version, and the
     # `unreadable` rejection of a file an earlier run could not read.
     replaced = frozenset(relative_source(p, raw_root) for p in files.to_process)
+    rules.update(strip_recurring_lines([part.path for part in parts], config))
     written, duplicates, summary.dedup = dedup_spilled(
         [part.path for part in parts], out, staging, plan.run_id, plan.started, config, replaced
     )
