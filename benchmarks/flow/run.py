@@ -10,7 +10,7 @@ unique first line so none is an exact duplicate), then times on the same folder:
   3. the flow on a Dask LocalCluster with 1 worker process, then with 2.
 Prints a markdown table (with the load average before and after, since this 2-core machine is shared and
 absolute seconds are noisy; the ratios come from runs made back to back on the same input) and writes it to
---results (default benchmarks/flow/last-run.md; RESULTS.md collects the runs worth keeping).
+--results FILE when given (RESULTS.md collects the runs worth keeping, with notes).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--source", type=Path, action="append", help="folder of .txt pages (repeatable)")
     parser.add_argument("--skip-dask", action="store_true")
-    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "last-run.md")
+    parser.add_argument("--results", type=Path, help="also write the table to this file")
     args = parser.parse_args()
     sources = args.source or [DEV / r for r in RENDERINGS]
     if not all(s.is_dir() for s in sources):
@@ -117,7 +117,8 @@ def main() -> None:
         lines.append(f"Dask speedup, 2 workers vs 1: {one / two:.2f}x")
     table = "\n".join(lines)
     print(table)
-    args.results.write_text(table + "\n", encoding="utf-8")
+    if args.results:
+        args.results.write_text(table + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
