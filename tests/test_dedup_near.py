@@ -47,7 +47,7 @@ def doc(path: str, paragraphs: list[str], published: str | None = None) -> Docum
 
 
 def write_run(out: Path, docs: list[Document], when: datetime | None = None) -> dict:
-    """One committed run, as finish_run makes it: the sources of `docs` are (re)processed files, so
+    """One committed run, as commit_run makes it: the sources of `docs` are (re)processed files, so
     rows an earlier run wrote for them are superseded."""
     when = when or datetime(2026, 1, 1, tzinfo=UTC)
     run_id = when.strftime("%Y%m%dT%H%M%S%fZ")

@@ -39,7 +39,7 @@ def write_run(
     rows_per_file: int = 1000,
     superseded: frozenset = frozenset(),
 ):
-    """What finish_run does, without duplicate decisions: stage, carry over, seal, apply."""
+    """What commit_run does, without duplicate decisions: stage, carry over, seal, apply."""
     staging = prepare_staging(out, run_id)
     spill_documents(rows, staging, NOW)
     result = route_spill(staging, None, rows_per_file, run_id)

@@ -1,9 +1,9 @@
-"""The pipeline's own run-level decision (`dedup_run.decide`, what `finish_run` calls) on the signatures that
+"""The pipeline's own run-level decision (`dedup_run.decide`, what `commit_run` calls) on the signatures that
 benchmarks/dedup/scale.py left in WORK/run-N/sigs: time and peak memory at N documents.
 
     uv run python benchmarks/dedup/decide_scale.py --n 1000000 --work /tmp/dedup-scale
 
-finish_run holds, per document, an id, a content hash, the canonical-rule fields and the signature
+commit_run holds, per document, an id, a content hash, the canonical-rule fields and the signature
 (num_perm x 4 bytes), never the text; candidate pairs come from a sort-based group-by on one band's keys at
 a time. Content hashes are made unique per document here, so exact copies are found through their
 signatures (similarity 1.0) instead of the hash: the near-duplicate path does all the work.

@@ -224,6 +224,13 @@ def _work_units(paths: Sequence[Path], raw_root: Path, config: IngestConfig, siz
         yield process_batch, (small, raw_root, config), len(small)
 
 
+def _parallel(paths: Sequence[Path], config: IngestConfig) -> bool:
+    """Worker processes pay off with several cores and enough files, or one large file to fan out."""
+    return config.effective_workers() > 1 and (
+        len(paths) >= config.run.parallel_min_files or any(_is_large(p, config) for p in paths)
+    )
+
+
 def process_files(
     paths: Sequence[Path], raw_root: Path, config: IngestConfig, progress: Callable[[int], None] | None = None
 ) -> Iterator[Document]:
@@ -233,10 +240,7 @@ def process_files(
     a few tasks per worker are in flight, so memory stays bounded whatever the size of the input.
     """
     workers = config.effective_workers()
-    parallel = workers > 1 and (
-        len(paths) >= config.run.parallel_min_files or any(_is_large(p, config) for p in paths)
-    )
-    if not parallel:
+    if not _parallel(paths, config):
         for path in paths:
             yield from process_file(path, raw_root, config)
             if progress:
@@ -390,6 +394,48 @@ def process_batch_to_spill(
     return spill_batch(docs, staging, index, started)
 
 
+def _spill_unit(
+    fn: Callable[..., list[Document]], args: tuple, staging: Path, index: int, started: datetime
+) -> SpillPart:
+    """A worker task of `process_files_to_spill`: one work unit through every step, spilled by the worker."""
+    return spill_batch(fn(*args), staging, index, started)
+
+
+def process_files_to_spill(
+    paths: Sequence[Path],
+    raw_root: Path,
+    config: IngestConfig,
+    staging: Path,
+    started: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> list[SpillPart]:
+    """What `process_files` does, with each worker spilling its own documents to the run's staging folder
+    (one part per work unit, numbered in discovery order) and returning a small `SpillPart`: no Document
+    travels back to this process to be unpickled and spilled on the cores the workers need, as the flow's
+    batch tasks do. In this process when `process_files` would be."""
+    if not _parallel(paths, config):
+        return [spill_batch(process_files(paths, raw_root, config, progress), staging, 0, started)]
+    workers = config.effective_workers()
+    size = batch_size(len(paths), workers, config)
+    parts: list[SpillPart] = []
+    in_flight: deque[tuple[Future[SpillPart], int]] = deque()
+
+    def collect() -> None:
+        future, n_files = in_flight.popleft()
+        parts.append(future.result())
+        if progress and n_files:
+            progress(n_files)
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for index, (fn, args, n_files) in enumerate(_work_units(paths, raw_root, config, size)):
+            in_flight.append((pool.submit(_spill_unit, fn, args, staging, index, started), n_files))
+            while len(in_flight) > workers * 2:
+                collect()
+        while in_flight:
+            collect()
+    return parts
+
+
 def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -432,16 +478,6 @@ def run_staging(out: Path, plan: RunPlan) -> Iterator[Path | None]:
         if not is_sealed(staging):
             shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def finish_run(
-    docs: Iterable[Document], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
-) -> RunSummary:
-    """Run-level steps of a run whose documents arrive as one stream (the library run): spill them while
-    they are processed, then `commit_run`. With nothing new or changed to ingest, nothing is written."""
-    with run_staging(out, plan) as staging:
-        parts = [] if staging is None else [spill_batch(docs, staging, 0, plan.started)]
-        return commit_run(parts, raw_root, out, config, plan)
 
 
 def commit_run(
@@ -513,8 +549,13 @@ def run(
         plan = plan_run(raw_root, out)
         if on_files:
             on_files(len(plan.files.to_process))
-        docs = process_files(plan.files.to_process, raw_root, config, progress)
-        return finish_run(docs, raw_root, out, config, plan)
+        with run_staging(out, plan) as staging:
+            parts = []
+            if staging is not None:
+                parts = process_files_to_spill(
+                    plan.files.to_process, raw_root, config, staging, plan.started, progress
+                )
+            return commit_run(parts, raw_root, out, config, plan)
 
 
 @contextmanager
