@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from ingest import PIPELINE_VERSION
 from ingest.clean import clean_text
@@ -247,23 +248,34 @@ def process_files(
                 progress(1)
         return
     size = batch_size(len(paths), workers, config)
-    in_flight: deque[tuple[Future[list[Document]], int]] = deque()
+    for docs in _in_pool(_work_units(paths, raw_root, config, size), workers, progress):
+        yield from docs
+
+
+R = TypeVar("R")
+
+
+def _in_pool(
+    units: Iterable[tuple[Callable[..., R], tuple, int]], workers: int, progress: Callable[[int], None] | None
+) -> Iterator[R]:
+    """Results of (function, arguments, files it completes) work units run in worker processes, in the
+    units' order; at most two units per worker are in flight, so memory stays bounded."""
+    in_flight: deque[tuple[Future[R], int]] = deque()
+
+    def collect() -> R:
+        future, n_files = in_flight.popleft()
+        result = future.result()
+        if progress and n_files:
+            progress(n_files)
+        return result
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for fn, args, n_files in _work_units(paths, raw_root, config, size):
+        for fn, args, n_files in units:
             in_flight.append((pool.submit(fn, *args), n_files))
             while len(in_flight) > workers * 2:
-                yield from _collect(in_flight.popleft(), progress)
+                yield collect()
         while in_flight:
-            yield from _collect(in_flight.popleft(), progress)
-
-
-def _collect(
-    item: tuple[Future[list[Document]], int], progress: Callable[[int], None] | None
-) -> Iterator[Document]:
-    future, n_files = item
-    yield from future.result()
-    if progress and n_files:
-        progress(n_files)
+            yield collect()
 
 
 @dataclass
@@ -416,24 +428,12 @@ def process_files_to_spill(
     if not _parallel(paths, config):
         return [spill_batch(process_files(paths, raw_root, config, progress), staging, 0, started)]
     workers = config.effective_workers()
-    size = batch_size(len(paths), workers, config)
-    parts: list[SpillPart] = []
-    in_flight: deque[tuple[Future[SpillPart], int]] = deque()
-
-    def collect() -> None:
-        future, n_files = in_flight.popleft()
-        parts.append(future.result())
-        if progress and n_files:
-            progress(n_files)
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for index, (fn, args, n_files) in enumerate(_work_units(paths, raw_root, config, size)):
-            in_flight.append((pool.submit(_spill_unit, fn, args, staging, index, started), n_files))
-            while len(in_flight) > workers * 2:
-                collect()
-        while in_flight:
-            collect()
-    return parts
+    units = _work_units(paths, raw_root, config, batch_size(len(paths), workers, config))
+    spilled = (
+        (_spill_unit, (fn, args, staging, index, started), n_files)
+        for index, (fn, args, n_files) in enumerate(units)
+    )
+    return list(_in_pool(spilled, workers, progress))
 
 
 def new_run_id(now: datetime) -> str:
