@@ -9,6 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (HYPOTHESIS_PROFILE=ci in .ci/run): a red build is then a change's
+# doing, not a new random draw. Local runs keep drawing new examples, which is how bugs get found.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_RAW = ROOT / "raw"

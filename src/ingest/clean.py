@@ -73,9 +73,9 @@ class CleanConfig:
     `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score (0.45,
     just under the prose threshold: lower floors gave back more boilerplate prose than article on the dev
     renderings and on their hard-wrapped variants, e.g. 0.15 -> 0.45 shingle P +0.004, R -0.002).
-    `max_passes`: the cleaner re-reads its own output until nothing more goes and the text no longer
-    changes (layout undoing can expose more markup, e.g. `*_x` loses `*`, then `_`), at most this many
-    passes: that is what makes it idempotent.
+    `max_passes`: the cleaner re-reads its own output until nothing more goes (at most this many
+    passes), which is what makes it idempotent: cleaning cleaned text removes nothing (and layout undoing
+    is itself idempotent, see `clean_lines.strip_markdown`).
     """
 
     enabled: bool = True
@@ -201,7 +201,7 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
         result = _clean(text if isinstance(text, str) else "", config)
         for _ in range(config.max_passes - 1):
             again = _clean(result.text, config)
-            if not again.removed and again.text == result.text:
+            if not again.removed:
                 break
             result = _merge(result, again)
         return result

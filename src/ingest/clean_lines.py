@@ -53,13 +53,16 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
         line = line[mark.end() :]
         if line.startswith(("* ", "+ ", "- ")):
             line = line[2:]
-    if "](" in line:
-        line = _MD_IMAGE.sub(r"\1", line)
-        line = _MD_LINK.sub(r"\1", line)
-    if "*" in line or "_" in line:
-        line = _MD_EMPHASIS.sub("", line)
-    if "\\" in line:
-        line = _MD_ESCAPE.sub(r"\1", line)
+    before = None
+    while line != before:  # to a fixpoint: removing one mark can expose another (`*_x` -> `_x` -> `x`)
+        before = line
+        if "](" in line:
+            line = _MD_IMAGE.sub(r"\1", line)
+            line = _MD_LINK.sub(r"\1", line)
+        if "*" in line or "_" in line:
+            line = _MD_EMPHASIS.sub("", line)
+        if "\\" in line:
+            line = _MD_ESCAPE.sub(r"\1", line)
     if _BARE_MARKUP.match(line):
         line = ""
     return line.strip(), is_list, is_heading
