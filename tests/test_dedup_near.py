@@ -18,10 +18,10 @@ from ingest.config import DedupConfig, IngestConfig, RunConfig
 from ingest.dedup import assign_ids, minhash_step
 from ingest.dedup_minhash import MinHasher, band_keys, similarity
 from ingest.dedup_run import PriorDocs, RunDocs, bucket_pairs, decide
-from ingest.dedup_stage import dedup_into_staging
+from ingest.dedup_stage import dedup_spilled
 from ingest.pipeline import run
 from ingest.records import Document
-from ingest.write import prepare_staging
+from ingest.write import prepare_staging, spill_documents, spill_parts
 
 VOCABULARY = """
 minister council river budget harbour vote court police storm school hospital market energy price farmers
@@ -54,7 +54,9 @@ def write_run(out: Path, docs: list[Document], when: datetime | None = None) -> 
     config = IngestConfig(run=RunConfig(workers=1))
     superseded = frozenset(d.source_path for d in docs)
     staging = prepare_staging(out, run_id)
-    written, reasons, stats = dedup_into_staging(iter(docs), out, staging, run_id, when, config, superseded)
+    spill_documents(docs, staging, when)
+    parts = spill_parts(staging)
+    written, reasons, stats = dedup_spilled(parts, out, staging, run_id, when, config, superseded)
     carry_over(out, staging, set(superseded))
     seal(staging, run_id, {"run_id": run_id}, [])
     apply(staging, out)

@@ -1,7 +1,7 @@
 """The run-level duplicate stage: spill, decide on signatures, route rows, stage the cross-run index.
 
-1. every processed document is spilled to `OUT/.staging-<run_id>/spill/` (Parquet), so the run never holds
-   all documents in memory;
+1. every processed document has been spilled to `OUT/.staging-<run_id>/spill/` (Parquet) by the worker that
+   processed it (`pipeline.spill_batch`), so the run never holds all documents in memory;
 2. the columns the decisions need (ids, hashes, canonical-rule fields, signatures) are read back, the
    cross-run index is queried for this run's keys, and `dedup_run.decide` rejects the copies;
 3. the spilled rows are streamed to `staging/documents` and `staging/rejected` with the decisions applied,
@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -25,13 +25,10 @@ import pyarrow as pa
 from ingest.config import IngestConfig
 from ingest.dedup_index import DOCS_SCHEMA, IndexParams, all_keys, lookup, write_run_index
 from ingest.dedup_run import PriorDocs, RunDocs, decide, signatures_from_column
-from ingest.records import Document
 from ingest.write import (
     WriteResult,
     read_spill,
     route_spill,
-    spill_documents,
-    spill_parts,
 )
 
 DECISION_COLUMNS = [
@@ -46,22 +43,6 @@ DECISION_COLUMNS = [
 ]
 
 
-def dedup_into_staging(
-    docs: Iterable[Document],
-    out: Path,
-    staging: Path,
-    run_id: str,
-    started: datetime,
-    config: IngestConfig,
-    superseded: frozenset[str] = frozenset(),
-) -> tuple[WriteResult, Counter[str], dict]:
-    """Spill, decide and write into `staging` (module docstring). Documents of `superseded` source files
-    in the index are ignored: their rows are being replaced. Returns the write counts, the duplicate
-    rejections by reason, and statistics for the run summary."""
-    spill_documents(docs, staging, started)
-    return dedup_spilled(spill_parts(staging), out, staging, run_id, started, config, superseded)
-
-
 def dedup_spilled(
     parts: Sequence[Path],
     out: Path,
@@ -72,7 +53,7 @@ def dedup_spilled(
     superseded: frozenset[str] = frozenset(),
 ) -> tuple[WriteResult, Counter[str], dict]:
     """Steps 2 and 3 of the module docstring over documents already spilled to `parts` (in output order),
-    e.g. by the batch tasks of a flow, each in its own process. Same results as `dedup_into_staging`."""
+    e.g. by the workers of a run, each batch in its own part."""
     settings = config.dedup
     params = IndexParams(settings.num_perm, settings.shingle_words, settings.bands)
     clock = time.perf_counter()
