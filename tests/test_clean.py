@@ -263,16 +263,67 @@ def test_second_pass_never_raises(text: str) -> None:
     assert isinstance(clean_text(text, second_pass=True).text, str)
 
 
-@given(st.text(max_size=200))
-def test_char_counts_match_str_methods(text: str) -> None:
-    """The ASCII fast path of the feature code counts what str.isalpha/isdigit/isupper count."""
-    from ingest.clean_features import _char_counts
+def _reference_line_stats(text: str) -> dict[str, float]:
+    """The line statistics computed the plain way, one line at a time with str methods and per-line
+    regexes: what `text_columns` must equal, value for value."""
+    import math
 
-    expected = (sum(map(str.isalpha, text)), sum(map(str.isdigit, text)), sum(map(str.isupper, text)))
-    assert _char_counts(text) == expected
-    assert _char_counts(text.encode("ascii", "ignore").decode()) == _char_counts(
-        "".join(c for c in text if c.isascii())
-    )
+    from ingest.clean_features import _DATE, _SEPARATORS, _URLISH, STOPWORDS, WORD
+
+    words = text.split()
+    n_words, n_chars = len(words), len(text)
+    tokens = WORD.findall(text.lower())
+    letters, digits = sum(map(str.isalpha, text)), sum(map(str.isdigit, text))
+    uppers, spaces = sum(map(str.isupper, text)), text.count(" ")
+    last = text[-1] if text else ""
+    if last in "\"'”’»)]*" and len(text) > 1:
+        last = text.rstrip("\"'”’»)]* ")[-1:] or last
+    caps = sum(1 for w in words if w[:1].isupper())
+    return {
+        "log_chars": math.log1p(n_chars),
+        "n_words": float(min(n_words, 200)),
+        "mean_word_len": (n_chars - spaces) / n_words if n_words else 0.0,
+        "ends_sentence": float(last != "" and last in ".!?…。！？"),
+        "ends_colon": float(last == ":"),
+        "ends_comma_or_word": float(last.isalnum() or last == ","),
+        "n_sentences": float(min(text.count(". ") + text.count("? ") + text.count("! ") + 1, 30)),
+        "stop_share": sum(t in STOPWORDS for t in tokens) / (len(tokens) or 1),
+        "cap_share": caps / n_words if n_words else 0.0,
+        "digit_share": digits / n_chars if n_chars else 0.0,
+        "symbol_share": (n_chars - letters - digits - spaces) / n_chars if n_chars else 0.0,
+        "upper_share": uppers / letters if letters else 0.0,
+        "separators": float(min(len(_SEPARATORS.findall(text)), 10)),
+        "has_date": float(digits > 0 and _DATE.search(text) is not None),
+        "has_url": float(_URLISH.search(text) is not None),
+        "first_char_lower": float(text[:1].islower()),
+        "starts_quote": float(text != "" and text[:1] in "\"“'‘«„"),
+        "ends_ellipsis": float(text.endswith(("...", "…", "…»", "...)"))),
+    }
+
+
+_LINE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aZ9_ .?!:,|•·/›»>\"“'‘«„…@-İΣσß١𝐀😀\u00a0\u2028\t")),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=60,
+).map(lambda t: t.replace("\n", " "))
+
+
+@example(["İstanbul x", "ΟΔΟΣ.", "a\u2028b", "10:30\nam"[:5]])
+@example(["www.x.com", "3 min read", "a | b", ""])
+@given(st.lists(_LINE, max_size=12))
+def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None:
+    """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
+    same double the plain per-line computation gives, for any characters (astral, case-changing,
+    separators)."""
+    from ingest.clean_features import LINE_STATS, cached_text_columns, text_columns
+
+    expected = [_reference_line_stats(t) for t in lines]
+    for columns in (text_columns(lines), cached_text_columns(lines)):
+        assert list(columns) == list(LINE_STATS)
+        for i, row in enumerate(expected):
+            assert {name: columns[name][i] for name in LINE_STATS} == row
 
 
 def test_a_whole_article_on_one_line_without_final_stop_is_kept() -> None:
@@ -310,20 +361,22 @@ def test_comment_thread_goes_as_a_section() -> None:
     assert "Great recipe, I tried it last week and it worked." not in result.text
     assert "Thanks for sharing this." not in result.text
     from ingest.clean import _comment_sections
+    from ingest.clean_features import prose_column, text_columns
 
     lines = [*_ARTICLE, *thread]
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons)
+    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(_ARTICLE) + ["comment_section"] * len(thread)
 
 
 def test_live_blog_timestamps_are_not_a_comment_thread() -> None:
     from ingest.clean import _comment_sections
+    from ingest.clean_features import prose_column, text_columns
     from ingest.rules import COMMENT_SECTION
 
     lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[0])
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons)
+    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(lines)
 
 

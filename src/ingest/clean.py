@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
-from ingest.clean_features import WORD, is_prose, line_stats, page_columns
+from ingest.clean_features import WORD, cached_text_columns, page_columns, prose_column
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.records import Removal
@@ -256,12 +256,12 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:
-        features = page_columns(paras, [r is not None for r in reasons])
+        stats = cached_text_columns(texts)
+        features = page_columns(paras, [r is not None for r in reasons], stats)
         scores = model.scores_columns(features)
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
-        stats = [line_stats(t) for t in texts]
-        prose = [is_prose(f) for f in stats]
+        prose = prose_column(stats)
         for i, s in enumerate(scores):
             limit = prose_threshold if prose[i] else threshold
             if reasons[i] is None and s < limit:
@@ -269,9 +269,11 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
         _continue_prose(reasons, scores, prose, config.continuation_floor)
         _sentence_runs(texts, reasons, stats)
         _never_empty(
-            reasons, [p or f["n_words"] >= LONG_PARAGRAPH_WORDS for p, f in zip(prose, stats, strict=True)]
+            reasons, [p or w >= LONG_PARAGRAPH_WORDS for p, w in zip(prose, stats["n_words"], strict=True)]
         )
-    _comment_sections(texts, reasons)
+    else:
+        prose = prose_column(cached_text_columns(texts))
+    _comment_sections(texts, reasons, prose)
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
@@ -309,7 +311,7 @@ def _comment_marker(text: str) -> str | None:
     return COMMENT_SECTION.marker(text)
 
 
-def _comment_sections(texts: list[str], reasons: list[str | None]) -> None:
+def _comment_sections(texts: list[str], reasons: list[str | None], prose: list[bool]) -> None:
     """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
     (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
     some kept running text. Every kept line from the first marker to the last comment's text goes."""
@@ -327,7 +329,7 @@ def _comment_sections(texts: list[str], reasons: list[str | None]) -> None:
         if len(cluster) < rule.min_markers or len({kind for _, kind in cluster}) < rule.min_kinds:
             continue
         start, end = cluster[0][0], cluster[-1][0]
-        if not any(reasons[i] is None and is_prose(line_stats(texts[i])) for i in range(start)):
+        if not any(reasons[i] is None and prose[i] for i in range(start)):
             continue
         for k in range(end + 1, min(len(texts), end + 1 + rule.tail)):
             if reasons[k] not in (None, CLASSIFIER_RULE):
@@ -342,27 +344,36 @@ SENTENCE_RUN = 5
 """Consecutive one-sentence paragraphs that make a run of article text (see `_sentence_runs`)."""
 
 
-def _sentence_line(text: str, stats: dict[str, float]) -> bool:
-    """A paragraph that is a complete sentence: capitalised start, function words, a sentence-final mark
+def _sentence_lines(texts: list[str], stats: dict[str, list[float]]) -> list[bool]:
+    """Paragraphs that are a complete sentence: capitalised start, function words, a sentence-final mark
     (not a teaser's ellipsis)."""
-    return (
-        stats["ends_sentence"] == 1.0
-        and stats["ends_ellipsis"] == 0.0
-        and stats["n_words"] >= 3
-        and stats["stop_share"] > 0.0
-        and (text[:1].isupper() or text[:1] in "\"“‘'«")
-    )
+    return [
+        ends == 1.0
+        and ellipsis == 0.0
+        and words >= 3
+        and stops > 0.0
+        and (t[:1].isupper() or t[:1] in "\"“‘'«")
+        for t, ends, ellipsis, words, stops in zip(
+            texts,
+            stats["ends_sentence"],
+            stats["ends_ellipsis"],
+            stats["n_words"],
+            stats["stop_share"],
+            strict=True,
+        )
+    ]
 
 
-def _sentence_runs(texts: list[str], reasons: list[str | None], stats: list[dict[str, float]]) -> None:
+def _sentence_runs(texts: list[str], reasons: list[str | None], stats: dict[str, list[float]]) -> None:
     """Give back runs of short sentences the classifier dropped: an article written one sentence per
     paragraph has no long paragraph for the model's prose features, yet five or more complete sentences in a
     row are text, not a menu or a link list (whose lines have no sentence-final mark)."""
     n = len(texts)
+    sentence = _sentence_lines(texts, stats)
     i = 0
     while i < n:
         j = i
-        while j < n and reasons[j] in (None, CLASSIFIER_RULE) and _sentence_line(texts[j], stats[j]):
+        while j < n and reasons[j] in (None, CLASSIFIER_RULE) and sentence[j]:
             j += 1
         if j - i >= SENTENCE_RUN:
             for k in range(i, j):

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -96,71 +97,218 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_CACHE_LINES = 32_768
+_cached_rows: dict[str, tuple[float, ...]] = {}
+
+
+def cached_text_columns(texts: list[str]) -> dict[str, list[float]]:
+    """`text_columns`, with each line's values remembered: the cleaner's fixpoint passes re-read the lines
+    the first pass kept, and a site's boilerplate recurs across its pages. Only the lines not seen before
+    are computed (together, as one page); the memo is emptied when it grows past `_CACHE_LINES`."""
+    if not texts:
+        return {name: [] for name in LINE_STATS}
+    missing = list(dict.fromkeys(t for t in texts if t not in _cached_rows))
+    if missing:
+        if len(_cached_rows) + len(missing) > _CACHE_LINES:
+            _cached_rows.clear()
+            missing = list(dict.fromkeys(texts))
+        fresh = text_columns(missing)
+        for text, row in zip(missing, zip(*fresh.values(), strict=True), strict=True):
+            _cached_rows[text] = row
+    rows = [_cached_rows[t] for t in texts]
+    return {name: list(values) for name, values in zip(LINE_STATS, zip(*rows, strict=True), strict=True)}
+
+
 @lru_cache(maxsize=8192)
 def line_stats(text: str) -> dict[str, float]:
-    """Statistics of one paragraph on its own; memoized by text (the cleaner's fixpoint passes and a site's
-    recurring lines ask again), so callers must copy the dict before changing it."""
-    words = text.split()
-    n_words = len(words)
-    n_chars = len(text)
-    tokens = WORD.findall(text.lower())
-    n_tokens = len(tokens) or 1
-    letters, digits, uppers = _char_counts(text)
-    spaces = text.count(" ")
-    symbols = n_chars - letters - digits - spaces
-    last = text[-1] if text else ""
-    if last in "\"'”’»)]*" and len(text) > 1:
-        last = text.rstrip("\"'”’»)]* ")[-1:] or last
-    caps = sum(1 for w in words if w[:1].isupper())
-    return {
-        "log_chars": math.log1p(n_chars),
-        "n_words": float(min(n_words, 200)),
-        "mean_word_len": (n_chars - spaces) / n_words if n_words else 0.0,
-        "ends_sentence": float(last in ".!?…。！？"),
-        "ends_colon": float(last == ":"),
-        "ends_comma_or_word": float(last.isalnum() or last == ","),
-        "n_sentences": float(min(text.count(". ") + text.count("? ") + text.count("! ") + 1, 30)),
-        "stop_share": _stop_count(tokens) / n_tokens,
-        "cap_share": caps / n_words if n_words else 0.0,
-        "digit_share": digits / n_chars if n_chars else 0.0,
-        "symbol_share": symbols / n_chars if n_chars else 0.0,
-        "upper_share": uppers / letters if letters else 0.0,
-        "separators": float(min(len(_SEPARATORS.findall(text)), 10)),
-        "has_date": float(digits > 0 and _DATE.search(text) is not None),
-        "has_url": float(_may_be_url(text) and _URLISH.search(text) is not None),
-        "first_char_lower": float(text[:1].islower()),
-        "starts_quote": float(text[:1] in "\"“'‘«„"),
-        "ends_ellipsis": float(text.endswith(("...", "…", "…»", "...)"))),
-    }
+    """Statistics of one paragraph on its own (`text_columns` of a one-line page); memoized by text (the
+    cross-document pass asks again for a site's recurring lines), so callers must copy the dict before
+    changing it."""
+    return {name: values[0] for name, values in text_columns([text]).items()}
 
 
-_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ASCII_DIGITS = b"0123456789"
+LINE_STATS: tuple[str, ...] = (
+    "log_chars",
+    "n_words",
+    "mean_word_len",
+    "ends_sentence",
+    "ends_colon",
+    "ends_comma_or_word",
+    "n_sentences",
+    "stop_share",
+    "cap_share",
+    "digit_share",
+    "symbol_share",
+    "upper_share",
+    "separators",
+    "has_date",
+    "has_url",
+    "first_char_lower",
+    "starts_quote",
+    "ends_ellipsis",
+)
+"""The features `text_columns` computes, each from one paragraph alone."""
+
+_ALPHA, _DIGIT, _UPPER, _SPACE, _WORDCHAR, _LOWER = 1, 2, 4, 8, 16, 32
+_SEPARATOR, _QUOTE, _SENTENCE_MARK = 64, 128, 256
+_BMP = 0x10000
 
 
-def _char_counts(text: str) -> tuple[int, int, int]:
-    """(letters, digits, upper-case letters) as str.isalpha/isdigit/isupper count them. For ASCII text,
-    which most lines are, bytes.translate deletes each class in C: the same counts, without three
-    Python-level passes over the characters."""
-    if not text.isascii():
-        return sum(map(str.isalpha, text)), sum(map(str.isdigit, text)), sum(map(str.isupper, text))
-    raw = text.encode("ascii")
-    n = len(raw)
+def _char_flags(ch: str) -> int:
+    """The character classes the statistics count, as str methods and `re`'s \\w define them."""
     return (
-        n - len(raw.translate(None, _ASCII_LETTERS)),
-        n - len(raw.translate(None, _ASCII_DIGITS)),
-        n - len(raw.translate(None, _ASCII_UPPER)),
+        _ALPHA * ch.isalpha()
+        | _DIGIT * ch.isdigit()
+        | _UPPER * ch.isupper()
+        | _SPACE * ch.isspace()
+        | _WORDCHAR * (ch.isalnum() or ch == "_")
+        | _LOWER * ch.islower()
+        | _SEPARATOR * (ch in "|•·/›»>")
+        | _QUOTE * (ch in "\"“'‘«„")
+        | _SENTENCE_MARK * (ch in ".?!")
     )
 
 
-def _may_be_url(text: str) -> bool:
-    """Every alternative of `_URLISH` needs one of these substrings: most lines skip the regex."""
-    return "@" in text or "://" in text or "www." in text or ".com" in text
+@cache
+def _bmp_flags() -> np.ndarray:
+    """`_char_flags` of every Basic Multilingual Plane code point, built once (about 50 ms) on first use."""
+    return np.fromiter((_char_flags(chr(cp)) for cp in range(_BMP)), dtype=np.uint16, count=_BMP)
 
 
-def _stop_count(tokens: list[str]) -> int:
-    return sum(map(STOPWORDS.__contains__, tokens))
+def _flags_of(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code points, class flags) of every character of `text`; the rare characters beyond the BMP are
+    classified one by one."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    astral = points >= _BMP
+    flags = _bmp_flags()[np.where(astral, 0, points)]
+    if astral.any():
+        for k in np.flatnonzero(astral).tolist():
+            flags[k] = _char_flags(text[k])
+    return points, flags
+
+
+def text_columns(texts: list[str]) -> dict[str, list[float]]:
+    """The statistics of every paragraph of a page (`LINE_STATS`), one list per name.
+
+    The page is read as one string: character classes come from a lookup table and are counted per
+    paragraph with numpy, tokens come from one regex call over the whole lower-cased page, so the per-line
+    Python work is a few string tests. The counts are those of `str.split`, `str.isalpha`/`isdigit`/
+    `isupper`, `re`'s `\\w+` and `str.count`, so every value is the same double a line-by-line computation
+    gives.
+    """
+    n = len(texts)
+    if n == 0:
+        return {name: [] for name in LINE_STATS}
+    page = "\n".join(texts)
+    chars_list = [len(t) for t in texts]
+    chars = np.asarray(chars_list, dtype=np.int64)
+    points, flags = _flags_of(page)
+    owner = np.repeat(np.arange(n), chars + 1)[: len(page)]
+    first = np.concatenate(([0], np.cumsum(chars + 1)[:-1]))
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(owner[mask], minlength=n)
+
+    space = (flags & _SPACE) != 0
+    starts = ~space
+    starts[1:] &= space[:-1]
+    letters, digits = per_line((flags & _ALPHA) != 0), per_line((flags & _DIGIT) != 0)
+    uppers, spaces = per_line((flags & _UPPER) != 0), per_line(points == 32)
+    words, caps = per_line(starts), per_line(starts & ((flags & _UPPER) != 0))
+    marks = ((flags[:-1] & _SENTENCE_MARK) != 0) & (points[1:] == 32)
+    sentences = np.bincount(owner[:-1][marks], minlength=n)
+    tokens, stops = _token_counts(texts)
+    lasts = [_last_mark(t) for t in texts]
+    opening_flags = flags[np.minimum(first, len(flags) - 1)] if len(flags) else np.zeros(n, dtype=np.uint16)
+    return {
+        "log_chars": [math.log1p(c) for c in chars_list],
+        "n_words": np.minimum(words, 200).astype(np.float64).tolist(),
+        "mean_word_len": _ratio(chars - spaces, words),
+        "ends_sentence": [float(c != "" and c in ".!?…。！？") for c in lasts],
+        "ends_colon": [float(c == ":") for c in lasts],
+        "ends_comma_or_word": [float(c.isalnum() or c == ",") for c in lasts],
+        "n_sentences": np.minimum(sentences + 1, 30).astype(np.float64).tolist(),
+        "stop_share": (stops / np.maximum(tokens, 1)).tolist(),
+        "cap_share": _ratio(caps, words),
+        "digit_share": _ratio(digits, chars),
+        "symbol_share": _ratio(chars - letters - digits - spaces, chars),
+        "upper_share": _ratio(uppers, letters),
+        "separators": _searched(texts, per_line((flags & _SEPARATOR) != 0), _separator_count),
+        "has_date": _searched(texts, digits, _has_date),
+        "has_url": _searched(texts, _url_candidates(page, owner, n), _has_url),
+        "first_char_lower": (((opening_flags & _LOWER) != 0) & (chars > 0)).astype(np.float64).tolist(),
+        "starts_quote": (((opening_flags & _QUOTE) != 0) & (chars > 0)).astype(np.float64).tolist(),
+        "ends_ellipsis": [float(t.endswith(("...", "…", "…»", "...)"))) for t in texts],
+    }
+
+
+_URL_SCREEN = re.compile(r"@|://|www\.|\.com")
+"""Every alternative of `_URLISH` needs one of these: only lines holding one are searched."""
+
+
+def _last_mark(text: str) -> str:
+    """The last character, looking through closing quotes, brackets and emphasis marks."""
+    last = text[-1:]
+    if last and last in "\"'”’»)]*" and len(text) > 1:
+        last = text.rstrip("\"'”’»)]* ")[-1:] or last
+    return last
+
+
+def _ratio(numerators: np.ndarray, denominators: np.ndarray) -> list[float]:
+    """numerator / denominator per line, 0.0 where the denominator is 0 (the same doubles as Python's `/`)."""
+    return np.where(denominators > 0, numerators / np.maximum(denominators, 1), 0.0).tolist()
+
+
+def _searched(texts: list[str], candidates: np.ndarray, test: Callable[[str], float]) -> list[float]:
+    """`test` of each line that is a candidate (count above 0), 0.0 for the rest."""
+    return [test(t) if c else 0.0 for t, c in zip(texts, candidates.tolist(), strict=True)]
+
+
+def _separator_count(text: str) -> float:
+    return float(min(len(_SEPARATORS.findall(text)), 10))
+
+
+def _has_date(text: str) -> float:
+    return float(_DATE.search(text) is not None)
+
+
+def _has_url(text: str) -> float:
+    return float(_URLISH.search(text) is not None)
+
+
+def _url_candidates(page: str, owner: np.ndarray, n: int) -> np.ndarray:
+    hits = [m.start() for m in _URL_SCREEN.finditer(page)]
+    return np.bincount(owner[hits], minlength=n) if hits else np.zeros(n, dtype=np.int64)
+
+
+def line_tokens(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The `\\w+` tokens of the lower-cased lines, in order, and how many each line holds: one `findall`
+    over the whole page, attributed to lines by where words start.
+
+    Lower-casing keeps the length of nearly every text; where it does not (a dotted capital I becomes two
+    characters) positions no longer match and the lines are tokenized one by one."""
+    n = len(texts)
+    page = "\n".join(texts)
+    lower = page.lower()
+    if len(lower) == len(page):
+        _, flags = _flags_of(lower)
+        word = (flags & _WORDCHAR) != 0
+        starts = word.copy()
+        starts[1:] &= ~word[:-1]
+        tokens = WORD.findall(lower)
+        owner = np.repeat(np.arange(n), np.asarray([len(t) + 1 for t in texts], dtype=np.int64))[: len(page)]
+        counts = np.bincount(owner[starts], minlength=n)
+        if int(counts.sum()) == len(tokens):
+            return tokens, counts
+    per_line = [WORD.findall(t.lower()) for t in texts]
+    return [w for line in per_line for w in line], np.asarray([len(w) for w in per_line], dtype=np.int64)
+
+
+def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(tokens, stop words among them) of every line."""
+    tokens, counts = line_tokens(texts)
+    is_stop = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=bool, count=len(tokens))
+    return counts, np.bincount(np.repeat(np.arange(len(texts)), counts)[is_stop], minlength=len(texts))
 
 
 def is_prose(stats: dict[str, float]) -> bool:
@@ -175,16 +323,26 @@ def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, fl
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def page_columns(paras: list[Para], rule_hits: list[bool]) -> dict[str, list[float]]:
+def prose_column(stats: dict[str, list[float]]) -> list[bool]:
+    """`is_prose` of every line of `text_columns` output."""
+    return [
+        w >= 15 and e == 1.0 and s >= 0.15
+        for w, e, s in zip(stats["n_words"], stats["ends_sentence"], stats["stop_share"], strict=True)
+    ]
+
+
+def page_columns(
+    paras: list[Para], rule_hits: list[bool], stats: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
     """Every feature of every paragraph of one page, as one list per feature name (the line statistics of
-    `line_stats`, then layout, block, position and neighbourhood features). The cleaner scores pages
-    column by column; `page_features` turns the same values into one dict per paragraph."""
+    `text_columns`, then layout, block, position and neighbourhood features). The cleaner scores pages
+    column by column; `page_features` turns the same values into one dict per paragraph. `stats`: the
+    page's `text_columns`, when the caller has them already."""
     n = len(paras)
     if n == 0:
         return {}
-    stats = [line_stats(p.text) for p in paras]
-    out: dict[str, list[float]] = {name: [s[name] for s in stats] for name in stats[0]}
-    prose = [is_prose(s) for s in stats]
+    out: dict[str, list[float]] = dict(stats if stats is not None else text_columns([p.text for p in paras]))
+    prose = prose_column(out)
     prose_chars = [len(p.text) if pr else 0 for p, pr in zip(paras, prose, strict=True)]
     total_prose = sum(prose_chars) or 1
     counts = Counter(p.text for p in paras)
@@ -193,14 +351,14 @@ def page_columns(paras: list[Para], rule_hits: list[bool]) -> dict[str, list[flo
     for i, p in enumerate(paras):
         blocks.setdefault(p.block, []).append(i)
     block_info: dict[int, tuple[float, float, float]] = {}
+    log_chars = out["log_chars"]
+    sentences = out["ends_sentence"]
     for b, members in blocks.items():
         block_info[b] = (
             float(min(len(members), 50)),
-            sum(stats[i]["log_chars"] for i in members) / len(members),
-            sum(stats[i]["ends_sentence"] for i in members) / len(members),
+            sum(log_chars[i] for i in members) / len(members),
+            sum(sentences[i] for i in members) / len(members),
         )
-    log_chars = out["log_chars"]
-    sentences = out["ends_sentence"]
     prose_f = [float(p) for p in prose]
     hits = [float(h) for h in rule_hits]
     out["is_list"] = [float(p.is_list) for p in paras]
@@ -263,12 +421,23 @@ def _distance_to_prose(prose: list[bool], reverse: bool) -> list[int]:
 
 
 def _window_means(values: list[float], k: int) -> list[float]:
-    """Mean of the k values on each side of every position (the position itself left out), in one call."""
+    """Mean of the k values on each side of every position (the position itself left out).
+
+    The window sums are built by adding the shifted columns from the leftmost offset to the rightmost, so
+    each is the same left-to-right sum (to the bit) that `sum(values[i - k : i + k + 1])` gives."""
     n = len(values)
-    return [
-        (sum(values[max(0, i - k) : i + k + 1]) - values[i]) / max(1, min(n, i + k + 1) - max(0, i - k) - 1)
-        for i in range(n)
-    ]
+    column = np.asarray(values, dtype=np.float64)
+    total = np.zeros(n, dtype=np.float64)
+    for offset in range(-min(k, n - 1), min(k, n - 1) + 1):
+        if offset < 0:
+            total[-offset:] += column[: n + offset]
+        elif offset > 0:
+            total[: n - offset] += column[offset:]
+        else:
+            total += column
+    at = np.arange(n)
+    size = np.minimum(n, at + k + 1) - np.maximum(0, at - k) - 1
+    return ((total - column) / np.maximum(1, size)).tolist()
 
 
 def _flag_window_means(flags: list[float], k: int) -> list[float]:
