@@ -382,22 +382,22 @@ def test_live_blog_timestamps_are_not_a_comment_thread() -> None:
 
 def test_whole_article_pasted_as_one_line_is_the_copy_that_goes() -> None:
     """A republish box holding every paragraph as one line: the box goes, the paragraphs stay."""
-    from ingest.clean import ARTICLE_COPY_RULE, _repeats
+    from ingest.clean_repeats import ARTICLE_COPY_RULE, drop_repeats
 
     blob = "<h1>Tram line</h1> " + " ".join(f"<p>{p}</p>" for p in _ARTICLE)
     texts = [*_ARTICLE, "Republish this story", blob]
     reasons: list[str | None] = [None] * len(texts)
-    _repeats(texts, reasons, [1.0] * len(texts))
+    drop_repeats(texts, reasons, [1.0] * len(texts))
     assert reasons == [None, None, None, None, None, ARTICLE_COPY_RULE]
 
 
 def test_pull_quote_inside_one_paragraph_is_still_the_repeat() -> None:
-    from ingest.clean import _repeats
+    from ingest.clean_repeats import drop_repeats
 
     quote = "Opponents said the money would be better spent on buses, which carry twice as many people"
     texts = [*_ARTICLE, quote]
     reasons: list[str | None] = [None] * len(texts)
-    _repeats(texts, reasons, [1.0] * len(texts))
+    drop_repeats(texts, reasons, [1.0] * len(texts))
     assert reasons == [None, None, None, None, "repeated_paragraph"]
 
 
@@ -434,11 +434,11 @@ def test_indented_wrapped_page_with_short_paragraphs_is_unwrapped() -> None:
 def test_heading_inside_a_table_of_contents_line_is_kept() -> None:
     """A short heading found inside a longer line (a table of contents run together) is the copy in
     context; only sentences and long stretches are judged as pull quotes."""
-    from ingest.clean import _repeats
+    from ingest.clean_repeats import drop_repeats
 
     heading = "How consumer behaviour is changing this year"
     toc = f"Contents: Market overview in brief {heading} Ingredients to watch and why"
     texts = [toc, heading, *_ARTICLE]
     reasons: list[str | None] = [None] * len(texts)
-    _repeats(texts, reasons, [1.0] * len(texts))
+    drop_repeats(texts, reasons, [1.0] * len(texts))
     assert reasons[1] is None

@@ -11,8 +11,8 @@ Order of work, each removed line recorded in `removed` with its rule name:
    (see `training/`);
 5. metadata: headline -> `title`, byline -> `author`, agency marks and syndication footers -> `site`; the
    headline and byline leave the body, an in-text mark such as "(Reuters) -" stays;
-6. repeated paragraphs: a paragraph that re-appears nearly verbatim inside a longer one (pull quotes,
-   teasers) is dropped, keeping the copy that stands in context.
+6. repeated paragraphs (`clean_repeats`): a paragraph that re-appears nearly verbatim inside a longer one
+   (pull quotes, teasers) is dropped, keeping the copy that stands in context.
 Where the evidence is weak the line stays: losing article text costs more than a stray line.
 
 Text an extractor already cut from HTML takes the precise second pass instead (`clean_extracted`: steps 2
@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 
 from ingest.clean_features import WORD, cached_text_columns, page_columns, prose_column
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
+from ingest.clean_repeats import drop_repeats
 from ingest.records import Removal
 from ingest.rules import (
     AGENCY_MARK,
@@ -226,7 +226,7 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResu
             return CleanResult(text="\n".join(texts))
         reasons = [rule_hit(t) for t in texts]
         if config.drop_repeats:
-            _repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
+            drop_repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
         if all(r is not None for r in reasons):
             return CleanResult(text="\n".join(texts))
         result = CleanResult(text="")
@@ -278,7 +278,7 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
     if config.extract_metadata:
         _metadata(paras, reasons, result)
     if config.drop_repeats:
-        _repeats(texts, reasons, scores)
+        drop_repeats(texts, reasons, scores)
     result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
     result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
     return result
@@ -508,134 +508,3 @@ def _title_case(text: str) -> bool:
 def _looks_like_name(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 12 and sum(w[:1].isupper() for w in words) >= max(1, len(words) // 2)
-
-
-@lru_cache(maxsize=_LINE_CACHE)
-def _norm_tokens(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(text.replace(".", "").lower()))
-
-
-def _repeats(texts: list[str], reasons: list[str | None], scores: list[float], min_words: int = 0) -> None:
-    """Drop a kept paragraph that re-appears in context: inside a longer kept paragraph, or verbatim.
-
-    Pull quotes and teaser copies repeat a sentence of the article; the copy inside the longer paragraph
-    is the
-    one that stands in context. Identical copies keep the one the classifier scored higher (the first on
-    ties). Paragraphs under `min_words` words are left out (list items and table rows of an extracted text
-    repeat legitimately: "- Price: $10" in two product boxes).
-    """
-    kept = [
-        i
-        for i, r in enumerate(reasons)
-        if r is None and (not min_words or len(texts[i].split()) >= min_words)
-    ]
-    tokens = {i: _norm_tokens(texts[i]) for i in kept}
-    _exact_repeats(kept, tokens, reasons, scores)
-    sizes = {i: len(t) for i, t in tokens.items()}
-    largest = max(sizes.values(), default=0)
-    probes = {
-        i: _probes(_trigrams(tokens[i]))
-        for i in kept
-        if reasons[i] is None and sizes[i] >= 6 and sizes[i] * 1.2 < largest and _quotable(texts[i], sizes[i])
-    }
-    grams = _holders(kept, tokens, frozenset().union(*probes.values()))
-    holders: dict[int, list[int]] = {}
-    for i, mine in probes.items():
-        own = _trigrams(tokens[i])
-        if reasons[i] is not None or not own:
-            continue
-        longer = sizes[i] * 1.2
-        found = [
-            j
-            for j in sorted(set().union(*(grams[g] for g in mine)))
-            if sizes[j] > longer and reasons[j] is None and len(own & _trigrams(tokens[j])) >= 0.8 * len(own)
-        ]
-        if found:
-            holders[i] = found
-    copies = _article_copies(holders, sizes)
-    for j in copies:
-        reasons[j] = ARTICLE_COPY_RULE
-    for i, found in holders.items():
-        if any(j not in copies for j in found):
-            reasons[i] = "repeated_paragraph"
-
-
-_EXACT_MIN_TOKENS = 8
-"""Identical copies shorter than this all stay: labels, list items and table cells recur in a page's own
-lists ("Average GPA: 3.7" in three school cards, "Pros" and "Cons" under every product), while a repeated
-teaser or pull quote is a sentence."""
-_QUOTE_MIN_TOKENS = 15
-"""A paragraph this long may be a pull quote or teaser copy even without a sentence-final mark."""
-
-
-def _quotable(text: str, size: int) -> bool:
-    """Could the paragraph be a pull quote: a sentence, or a long stretch of text. A short heading found
-    inside a longer line is the other way round: the line is a table of contents, a teaser list or a
-    breadcrumb repeating the headings, and the heading is the copy in context."""
-    return size >= _QUOTE_MIN_TOKENS or text.rstrip("\"'”’»)]* ")[-1:] in ".!?…"
-
-
-ARTICLE_COPY_RULE = "repeated_article_copy"
-_COPY_MIN_PARTS = 3
-_COPY_MIN_SHARE = 0.5
-
-
-def _article_copies(holders: dict[int, list[int]], sizes: dict[int, int]) -> set[int]:
-    """Long paragraphs that are a copy of several other kept paragraphs run together: a "republish this
-    story" box or an embed code holding the whole article as one line, a summary block pasting the body.
-
-    A pull quote is one sentence inside one paragraph; a paragraph that holds three or more other kept
-    paragraphs, which together make up at least half of it, is the copy out of context, so it goes and the
-    paragraphs it repeats stay.
-    """
-    parts: dict[int, list[int]] = {}
-    for i, found in holders.items():
-        for j in found:
-            parts.setdefault(j, []).append(i)
-    return {
-        j
-        for j, members in parts.items()
-        if len(members) >= _COPY_MIN_PARTS and sum(sizes[m] for m in members) >= _COPY_MIN_SHARE * sizes[j]
-    }
-
-
-def _exact_repeats(
-    kept: list[int], tokens: dict[int, tuple[str, ...]], reasons: list[str | None], scores: list[float]
-) -> None:
-    """Identical copies (`_EXACT_MIN_TOKENS` words or more): the one the classifier scored higher stays, the
-    first on ties."""
-    seen_exact: dict[tuple[str, ...], int] = {}
-    for i in kept:
-        key = tokens[i]
-        if len(key) < _EXACT_MIN_TOKENS:
-            continue
-        if key in seen_exact:
-            j = seen_exact[key]
-            loser = i if scores[j] >= scores[i] else j
-            reasons[loser] = "repeated_paragraph"
-            seen_exact[key] = j if loser == i else i
-            continue
-        seen_exact[key] = i
-
-
-def _probes(own: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
-    """Any int(0.2 * len(own)) + 2 of a paragraph's trigrams: a paragraph holding 80% of `own` has one of
-    them (pigeonhole), so only these need looking up; the overlap itself is then counted exactly."""
-    return frozenset(islice(own, int(0.2 * len(own)) + 2))
-
-
-def _holders(
-    kept: list[int], tokens: dict[int, tuple[str, ...]], wanted: frozenset[tuple[str, ...]]
-) -> dict[tuple[str, ...], set[int]]:
-    """For each wanted trigram, the kept paragraphs that contain it (indexing only the wanted ones; each
-    is some kept paragraph's own probe, so every wanted trigram gets an entry)."""
-    grams: dict[tuple[str, ...], set[int]] = {}
-    for j in kept:
-        for g in _trigrams(tokens[j]) & wanted:
-            grams.setdefault(g, set()).add(j)
-    return grams
-
-
-@lru_cache(maxsize=_LINE_CACHE)
-def _trigrams(tokens: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tokens[k : k + 3] for k in range(len(tokens) - 2))
