@@ -74,7 +74,7 @@ def _score_columns(stage: Stage, columns: dict[str, np.ndarray], n: int) -> list
     z = np.full(n, stage.bias, dtype=np.float64)
     for name, edges, weights in stage.arrays:
         z += weights[np.searchsorted(edges, columns[name], side="right")]
-    return [_logistic(v) for v in z.tolist()]
+    return list(map(_logistic, z.tolist()))
 
 
 def _logistic(z: float) -> float:
@@ -145,40 +145,42 @@ def context_features(p1: list[float], log_chars: list[float]) -> list[dict[str, 
 
 
 def context_columns(p1: list[float], log_chars: list[float]) -> dict[str, list[float]]:
-    """`context_features` as one list per feature (in `CONTEXT_FEATURES` order), the same values."""
+    """`context_features` as one list per feature (in `CONTEXT_FEATURES` order), the same values.
+
+    Sums run left to right (`np.cumsum` is sequential), so every value is the double the plain loop gives."""
     n = len(p1)
     out: dict[str, list[float]] = {name: [] for name in CONTEXT_FEATURES}
     if n == 0:
         return out
-    gains = [(p - 0.5) * (lc + 0.5) for p, lc in zip(p1, log_chars, strict=True)]
-    lo, hi = _max_subarray(gains)
-    mass = [p * lc for p, lc in zip(p1, log_chars, strict=True)]
-    total = sum(mass) or 1.0
-    prefix = [0.0]
-    for v in p1:
-        prefix.append(prefix[-1] + v)
-    mean3, mean8, mass_before, mass_after = [], [], [], []
-    before = 0.0
-    for i in range(n):
-        a3, b3 = max(0, i - 3), min(n, i + 4)
-        a8, b8 = max(0, i - 8), min(n, i + 9)
-        mean3.append((prefix[b3] - prefix[a3] - p1[i]) / max(1, b3 - a3 - 1))
-        mean8.append((prefix[b8] - prefix[a8] - p1[i]) / max(1, b8 - a8 - 1))
-        mass_before.append(before / total)
-        mass_after.append((total - before - mass[i]) / total)
-        before += mass[i]
+    scores = np.asarray(p1, dtype=np.float64)
+    chars = np.asarray(log_chars, dtype=np.float64)
+    lo, hi = _max_subarray(((scores - 0.5) * (chars + 0.5)).tolist())
+    mass = scores * chars
+    running = np.cumsum(mass)
+    total = float(running[-1]) or 1.0
+    before = np.concatenate(([0.0], running[:-1]))
+    prefix = np.concatenate(([0.0], np.cumsum(scores)))
+    at = np.arange(n)
+    mean3 = _window(prefix, scores, at, 3)
+    mean8 = _window(prefix, scores, at, 8)
     out["ctx_p_self"] = list(p1)
     out["ctx_p_prev"] = [0.0, *p1[:-1]]
     out["ctx_p_next"] = [*p1[1:], 0.0]
     out["ctx_mean3"] = mean3
     out["ctx_mean8"] = mean8
-    out["ctx_in_main"] = [float(lo <= i <= hi) for i in range(n)]
-    out["ctx_dist_main"] = [
-        float(min(0 if lo <= i <= hi else (lo - i if i < lo else i - hi), 30)) for i in range(n)
-    ]
-    out["ctx_mass_before"] = mass_before
-    out["ctx_mass_after"] = mass_after
+    out["ctx_in_main"] = ((at >= lo) & (at <= hi)).astype(np.float64).tolist()
+    out["ctx_dist_main"] = (
+        np.minimum(np.maximum(np.maximum(lo - at, at - hi), 0), 30).astype(np.float64).tolist()
+    )
+    out["ctx_mass_before"] = (before / total).tolist()
+    out["ctx_mass_after"] = ((total - before - mass) / total).tolist()
     return out
+
+
+def _window(prefix: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> list[float]:
+    """Mean score of the k lines on each side (the line itself left out)."""
+    lo, hi = np.maximum(0, at - k), np.minimum(len(scores), at + k + 1)
+    return ((prefix[hi] - prefix[lo] - scores) / np.maximum(1, hi - lo - 1)).tolist()
 
 
 def _max_subarray(values: list[float]) -> tuple[int, int]:

@@ -1,0 +1,64 @@
+"""The article classifier's context features: the array code gives the plain loop's values to the bit."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.clean_model import CONTEXT_FEATURES, _max_subarray, context_columns, load_model
+
+
+def _plain_context(p1: list[float], log_chars: list[float]) -> dict[str, list[float]]:
+    """Neighbour scores, window means (from running sums) and the main run, one line at a time."""
+    n = len(p1)
+    lo, hi = _max_subarray([(p - 0.5) * (lc + 0.5) for p, lc in zip(p1, log_chars, strict=True)])
+    mass = [p * lc for p, lc in zip(p1, log_chars, strict=True)]
+    total = sum(mass) or 1.0
+    out: dict[str, list[float]] = {name: [] for name in CONTEXT_FEATURES}
+    prefix = [0.0]
+    for v in p1:
+        prefix.append(prefix[-1] + v)
+    before = 0.0
+    for i in range(n):
+        for name, k in (("ctx_mean3", 3), ("ctx_mean8", 8)):
+            a, b = max(0, i - k), min(n, i + k + 1)
+            out[name].append((prefix[b] - prefix[a] - p1[i]) / max(1, b - a - 1))
+        out["ctx_p_self"].append(p1[i])
+        out["ctx_p_prev"].append(p1[i - 1] if i else 0.0)
+        out["ctx_p_next"].append(p1[i + 1] if i + 1 < n else 0.0)
+        out["ctx_in_main"].append(float(lo <= i <= hi))
+        out["ctx_dist_main"].append(float(min(0 if lo <= i <= hi else (lo - i if i < lo else i - hi), 30)))
+        out["ctx_mass_before"].append(before / total)
+        out["ctx_mass_after"].append((total - before - mass[i]) / total)
+        before += mass[i]
+    return out
+
+
+_SCORE = st.floats(0.0, 1.0)
+_LOG_CHARS = st.floats(0.0, 12.0)
+
+
+@given(st.lists(st.tuples(_SCORE, _LOG_CHARS), min_size=1, max_size=60))
+def test_context_columns_equal_the_plain_loop(rows: list[tuple[float, float]]) -> None:
+    p1, log_chars = [r[0] for r in rows], [r[1] for r in rows]
+    columns = context_columns(p1, log_chars)
+    expected = _plain_context(p1, log_chars)
+    for name in CONTEXT_FEATURES:
+        assert columns[name] == expected[name], name
+
+
+def test_model_scores_articles_above_menus() -> None:
+    model = load_model()
+    assert model is not None
+    from ingest.clean_features import page_columns
+    from ingest.clean_lines import paragraphs
+
+    article = (
+        "The city council approved the new tram line on Monday after a long debate about its cost, which "
+        "has doubled since the plan was first put to the voters in a referendum four years ago."
+    )
+    paras = paragraphs(
+        "\n".join(["Home", "News", "Sport", "Weather", article, article + " More.", "Contact"])
+    )
+    scores = model.scores_columns(page_columns(paras, [False] * len(paras)))
+    assert min(scores[4:6]) > max(scores[:4])
