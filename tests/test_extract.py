@@ -227,3 +227,43 @@ def test_body_does_not_start_with_the_h1_when_the_title_comes_from_metadata() ->
     assert doc.title == "Council backs tram extension"
     assert doc.raw_text.split("\n")[0] == PARAGRAPHS[0]
     assert ("COUNCIL BACKS TRAM EXTENSION TODAY", "title") in [(r.text, r.rule) for r in doc.removed]
+
+
+def test_block_filter_keeps_the_article_and_is_deterministic():
+    from ingest import extract
+
+    body = " ".join(
+        f"<p>{i}. This is a sentence of the article that goes on for a while, as articles do.</p>"
+        for i in range(8)
+    )
+    links = "".join(
+        f'<li><a href="/r{i}">Related story number {i} about something else</a></li>' for i in range(6)
+    )
+    page = (
+        "<html><head><title>A long headline for the test</title></head><body><article>"
+        f"<h1>A long headline for the test</h1>{body}<h3>Related</h3><ul>{links}</ul></article></body></html>"
+    )
+    runs = [
+        extract_html(Document(source_path="p.html", html=page), ExtractConfig()).raw_text for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    assert "as articles do." in runs[0] and "7. This is a sentence" in runs[0]
+    try:
+        extract.FILTER_BLOCKS = False
+        plain = extract_html(Document(source_path="p.html", html=page), ExtractConfig()).raw_text
+    finally:
+        extract.FILTER_BLOCKS = True
+    assert len(runs[0]) <= len(plain)
+
+
+def test_block_filter_tree_walk():
+    from ingest.extract_filter import article_scores
+
+    model = {
+        "features": ["a"],
+        "baseline": 0.0,
+        "threshold": 0.5,
+        "trees": [[[0, 1.0, 1, 2, 1, 0], [-1, 0, 0, 0, 0, -2.0], [-1, 0, 0, 0, 0, 2.0]]],
+    }
+    low, high, missing = article_scores([{"a": 0.5}, {"a": 3.0}, {"a": float("nan")}], model)
+    assert low < 0.5 < high and missing == low

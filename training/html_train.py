@@ -1,0 +1,197 @@
+"""Train the HTML block filter (`src/ingest/extract_filter.py`): writes models/html_blocks_gbt.json.
+
+Data: the 709 dev pages (`../shared/eval/dev/raw-html`, WCXB development split, CC-BY-4.0) and their gold
+text; nothing from held-out sets. Each page goes through our extraction as `extract.main_text` runs it
+(trafilatura default pass and recall pass, the longer kept), without the filter; every leaf block of
+trafilatura's output tree is one example, with `extract_filter.block_features`.
+Label: a block is article when at least half of its word 4-shingles occur in the gold text (a block of
+fewer than four words: when its words occur in that order in the gold text). Weight: its word count.
+
+Model: scikit-learn HistGradientBoostingClassifier, depth 3, at most 150 trees (scikit-learn's early stopping
+kept 64), learning rate 0.1, random_state 0,
+exported tree by tree to JSON (inference in pure Python, `extract_filter.article_scores`).
+A block is dropped when its article probability is below THRESHOLD.
+
+Evaluation: 5-fold cross-validation grouped by site (URL host): the printed shingle P/R/F1 (score.py's
+metric) is of held-out pages' extracted text (no plain-text cleaner), for several thresholds; the shipped
+threshold was chosen in the flat middle of that curve.
+
+Run: uv run --group training python training/html_train.py   (~5 min, needs ../shared)
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import math
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from copy import deepcopy
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import trafilatura
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from ingest import extract_filter
+from ingest.config import ExtractConfig
+from ingest.extract import recall_result
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "dev"
+OUT = extract_filter.MODEL
+THRESHOLD = 0.35
+THRESHOLDS = (0.0, 0.2, 0.3, 0.35, 0.4, 0.5)
+PARAMS = {"max_depth": 3, "max_iter": 150, "learning_rate": 0.1, "random_state": 0}
+
+
+def _scorer():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("score", DEV.parent / "score.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _label(text: str, gold_shingles: set, gold_joined: str) -> tuple[float, int]:
+    tokens = extract_filter._WORD.findall(text)
+    if len(tokens) >= 4:
+        shingles = [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
+        return sum(s in gold_shingles for s in shingles) / len(shingles), len(tokens)
+    if not tokens:
+        return 1.0, 0
+    return float(f" {' '.join(tokens)} " in gold_joined), len(tokens)
+
+
+def page_examples(case: dict) -> dict:
+    """One page: its unfiltered text, its output tree (XML string) and one example per leaf block."""
+    html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
+        "utf-8", "replace"
+    )
+    tree = load_html(html)
+    config = ExtractConfig()
+    result = trafilatura.bare_extraction(
+        tree, with_metadata=False, include_comments=False, include_tables=True
+    )
+    text = result.text if result is not None and result.text else ""
+    body = result.body if result is not None and text else None
+    other = recall_result(tree, config)
+    if other is not None and other.text and len(other.text) > len(text):
+        text, body = other.text, other.body
+    page = {
+        "id": case["id"],
+        "host": urlsplit(case["url"]).hostname,
+        "text": text,
+        "body": None,
+        "x": [],
+        "y": [],
+    }
+    if body is None:
+        return page
+    from lxml import etree
+
+    page["body"] = etree.tostring(body, encoding="unicode")
+    _, texts, features = extract_filter.block_features(deepcopy(body), tree)
+    gold_tokens = extract_filter._WORD.findall(case["text"])
+    gold_shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
+    gold_joined = f" {' '.join(gold_tokens)} "
+    page["x"] = features
+    page["y"] = [_label(t, gold_shingles, gold_joined) for t in texts]
+    return page
+
+
+def filtered_text(page: dict, keep: list[bool]) -> str:
+    if page["body"] is None or all(keep):
+        return page["text"]
+    from lxml import etree
+
+    body = etree.fromstring(page["body"])
+    extract_filter.drop_blocks(body, extract_filter.leaf_blocks(body), keep)
+    return xmltotxt(body, False)
+
+
+def prf(scorer, preds: list[str], golds: list[str]) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    precisions, recalls = [], []
+    for pred, gold in zip(preds, golds, strict=True):
+        tp, fp, fn = scorer.shingle_counts(pred, gold)
+        if tp + fp > 0:
+            precisions.append(1.0 if fp == fn == 0 else tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(1.0 if fp == fn == 0 else tp / (tp + fn))
+    p, r = float(np.mean(precisions)), float(np.mean(recalls))
+    return p, r, 2 * p * r / (p + r)
+
+
+def export(model: HistGradientBoostingClassifier, names: list[str]) -> dict:
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = []
+        for node in predictor.nodes:
+            if node["is_leaf"]:
+                nodes.append([-1, 0, 0, 0, 0, round(float(node["value"]), 8)])
+            else:
+                nodes.append(
+                    [
+                        int(node["feature_idx"]),
+                        float(node["num_threshold"]),
+                        int(node["left"]),
+                        int(node["right"]),
+                        int(node["missing_go_to_left"]),
+                        0,
+                    ]
+                )
+        trees.append(nodes)
+    return {
+        "about": "HTML block filter, see training/html_train.py",
+        "features": names,
+        "threshold": THRESHOLD,
+        "baseline": float(np.ravel(model._baseline_prediction)[0]),
+        "trees": trees,
+    }
+
+
+def main() -> None:
+    scorer = _scorer()
+    cases = [
+        json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n") if line
+    ]
+    with ProcessPoolExecutor(2) as pool:
+        pages = list(pool.map(page_examples, cases, chunksize=8))
+    names = sorted({name for page in pages for f in page["x"] for name in f})
+    rows = [(k, f, y) for k, page in enumerate(pages) for f, y in zip(page["x"], page["y"], strict=True)]
+    x = np.array([[f[n] for n in names] for _, f, _ in rows])
+    y = np.array([label >= 0.5 for _, _, (label, _) in rows], dtype=int)
+    w = np.array([max(1, n) for _, _, (_, n) in rows], dtype=float)
+    page_of = np.array([k for k, _, _ in rows])
+    hosts = np.array([pages[k]["host"] for k, _, _ in rows])
+    print(f"{len(pages)} pages, {len(y)} blocks, {y.mean():.3f} article, {len(names)} features")
+    oof = np.zeros(len(y))
+    for train, test in GroupKFold(5).split(x, y, hosts):
+        model = HistGradientBoostingClassifier(**PARAMS).fit(x[train], y[train], sample_weight=w[train])
+        oof[test] = model.predict_proba(x[test])[:, 1]
+    golds = [case["text"] for case in cases]
+    print("held-out folds (grouped by site), extracted text without the plain-text cleaner:")
+    for threshold in THRESHOLDS:
+        preds = [filtered_text(page, list(oof[page_of == k] >= threshold)) for k, page in enumerate(pages)]
+        p, r, f1 = prf(scorer, preds, golds)
+        print(f"  threshold {threshold:.2f}: shingle P {p:.4f} R {r:.4f} F1 {f1:.4f}")
+    oracle = [filtered_text(page, [label >= 0.5 for label, _ in page["y"]]) for page in pages]
+    p, r, f1 = prf(scorer, oracle, golds)
+    print(f"  oracle (gold labels): shingle P {p:.4f} R {r:.4f} F1 {f1:.4f}")
+    model = HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w)
+    exported = export(model, names)
+    check = extract_filter.article_scores([f for _, f, _ in rows[:5000]], exported)
+    diff = np.abs(np.array(check) - model.predict_proba(x[:5000])[:, 1]).max()
+    print(f"exported model vs scikit-learn: max |dp| {diff:.2e} on 5000 blocks")
+    if diff > 1e-6 or not math.isfinite(diff):
+        sys.exit("export mismatch")
+    OUT.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
