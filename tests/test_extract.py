@@ -1,3 +1,8 @@
+import gzip
+from pathlib import Path
+
+import pytest
+
 from ingest.config import ExtractConfig
 from ingest.extract import extract_html
 from ingest.records import Document
@@ -230,7 +235,6 @@ def test_body_does_not_start_with_the_h1_when_the_title_comes_from_metadata() ->
 
 
 def test_block_filter_keeps_the_article_and_is_deterministic():
-    from ingest import extract
 
     body = " ".join(
         f"<p>{i}. This is a sentence of the article that goes on for a while, as articles do.</p>"
@@ -248,11 +252,9 @@ def test_block_filter_keeps_the_article_and_is_deterministic():
     ]
     assert runs[0] == runs[1]
     assert "as articles do." in runs[0] and "7. This is a sentence" in runs[0]
-    try:
-        extract.FILTER_BLOCKS = False
-        plain = extract_html(Document(source_path="p.html", html=page), ExtractConfig()).raw_text
-    finally:
-        extract.FILTER_BLOCKS = True
+    plain = extract_html(
+        Document(source_path="p.html", html=page), ExtractConfig(filter_blocks=False)
+    ).raw_text
     assert len(runs[0]) <= len(plain)
 
 
@@ -267,3 +269,22 @@ def test_block_filter_tree_walk():
     }
     low, high, missing = article_scores([{"a": 0.5}, {"a": 3.0}, {"a": float("nan")}], model)
     assert low < 0.5 < high and missing == low
+
+
+_DEV_HTML = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "raw-html"
+
+
+@pytest.mark.skipif(
+    not (_DEV_HTML / "wcxb0094.html.gz").exists(), reason="../shared/eval not beside the repo"
+)
+def test_block_filter_drops_a_photo_credit_the_extractor_keeps() -> None:
+    """A real dev page: trafilatura keeps an image credit line inside the article; the block filter
+    (`[extract] filter_blocks`) drops it and keeps the article's paragraphs."""
+    html = gzip.decompress((_DEV_HTML / "wcxb0094.html.gz").read_bytes()).decode("utf-8", "replace")
+    on = extract_html(Document(source_path="a.html", html=html), ExtractConfig()).raw_text.split("\n")
+    off = extract_html(
+        Document(source_path="a.html", html=html), ExtractConfig(filter_blocks=False)
+    ).raw_text.split("\n")
+    credit = "Credit: Andriy Onufriyenko / Getty Images"
+    assert credit in off and credit not in on
+    assert [line for line in off if line != credit] == on

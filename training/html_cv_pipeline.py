@@ -5,7 +5,7 @@ scores the same pipeline with models that never saw the page they filter: 5 fold
 host), as in `html_train.py`; each fold's pages run through every per-document step (decode, extraction
 with the filter, the plain-text cleaner's second pass, normalization) with a model trained on the other
 folds, and all 709 pages are scored together with ../shared/eval/score.py. It also scores the pipeline
-without the filter (`extract.FILTER_BLOCKS = False`) in the same process, for the difference.
+without the filter (`[extract] filter_blocks = false`) in the same process, for the difference.
 
 Run: uv run --group training python training/html_cv_pipeline.py   (~6 min, one process after the dataset)
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -69,8 +70,7 @@ def main() -> None:
         model = export(HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w), names)
         extract.filter_blocks = partial(extract_filter.filter_blocks, model=model)  # type: ignore[assignment]
         filtered += run_pages([paths[k] for k in test_pages], config)
-    extract.FILTER_BLOCKS = False
-    plain = run_pages(paths, config)
+    plain = run_pages(paths, replace(config, extract=replace(config.extract, filter_blocks=False)))
     for label, rows in (
         ("pipeline without the filter", plain),
         (f"with the filter (t={THRESHOLD}), CV", filtered),

@@ -23,11 +23,6 @@ from ingest.config import ExtractConfig
 from ingest.extract_filter import filter_blocks
 from ingest.records import Document, Removal
 
-FILTER_BLOCKS = True
-"""Drop the blocks of the main text that the learned block filter (`extract_filter`, a small tree model
-over link density, position and page structure) calls boilerplate: related-article lists, author boxes,
-consent text at the end of the article container. See benchmarks/quality/HTML.md for what it scores."""
-
 _TITLE_SEPARATORS = re.compile(r"^\s*[|\-\u2013\u2014:\u00b7\u2022»]")
 
 
@@ -309,7 +304,7 @@ def recall_text(page: str | HtmlElement, config: ExtractConfig) -> str:
 
 def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: ExtractConfig) -> str:
     """The page's main text: the longer of the default pass (`result`) and the recall pass, without the
-    blocks the learned block filter (`extract_filter`) calls boilerplate when `filter_blocks` is on."""
+    blocks the learned block filter (`extract_filter`) calls boilerplate when `config.filter_blocks` is on."""
     text = result.text if result is not None and result.text else ""
     body = result.body if result is not None and text else None
     if config.recall_pass:
@@ -317,7 +312,7 @@ def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: Ext
         other_text = other.text if other is not None and other.text else ""
         if len(other_text) > len(text):
             text, body = other_text, other.body if other is not None else None
-    if FILTER_BLOCKS and body is not None:
+    if config.filter_blocks and body is not None:
         filtered = filter_blocks(body, tree)
         if filtered is not None and filtered.strip():
             text = filtered
