@@ -311,12 +311,33 @@ def _comment_marker(text: str) -> str | None:
     return COMMENT_SECTION.marker(text)
 
 
+def _comment_marks(texts: list[str]) -> list[tuple[int, str]]:
+    """(line, kind) of every comment marker, a commenter's name above a timestamp included."""
+    marks: list[tuple[int, str]] = []
+    pattern = COMMENT_SECTION.name_before
+    for i, text in enumerate(texts):
+        kind = _comment_marker(text)
+        if kind is None:
+            continue
+        above = texts[i - 1] if i else ""
+        if (
+            kind == "stamp"
+            and pattern is not None
+            and len(above) <= 40
+            and pattern.match(above)
+            and (not marks or marks[-1][0] != i - 1)
+        ):
+            marks.append((i - 1, "name"))
+        marks.append((i, kind))
+    return marks
+
+
 def _comment_sections(texts: list[str], reasons: list[str | None], prose: list[bool]) -> None:
     """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
     (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
     some kept running text. Every kept line from the first marker to the last comment's text goes."""
     rule = COMMENT_SECTION
-    marks = [(i, kind) for i, t in enumerate(texts) if (kind := _comment_marker(t)) is not None]
+    marks = _comment_marks(texts)
     if len(marks) < rule.min_markers:
         return
     clusters: list[list[tuple[int, str]]] = [[marks[0]]]
@@ -326,6 +347,8 @@ def _comment_sections(texts: list[str], reasons: list[str | None], prose: list[b
         else:
             clusters.append([mark])
     for cluster in clusters:
+        if len({texts[i] for i, kind in cluster if kind == "name"}) < 2:
+            cluster = [(i, kind) for i, kind in cluster if kind != "name"]
         if len(cluster) < rule.min_markers or len({kind for _, kind in cluster}) < rule.min_kinds:
             continue
         start, end = cluster[0][0], cluster[-1][0]

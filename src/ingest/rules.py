@@ -606,6 +606,10 @@ class SectionRule:
     """Markers at most this many lines apart belong to one section."""
     tail: int
     """Lines after the last marker that still belong to the section (the last comment's text)."""
+    name_before: re.Pattern[str] | None = None
+    """A line matching this just before a `stamp` marker is a commenter's name (a marker of kind `name`):
+    comment themes that print no "says:" show the name above the timestamp. Names count only when a
+    section holds at least two different ones (a live blog repeats one author or none)."""
     examples: tuple[tuple[str, ...], ...] = field(default=())
     counterexamples: tuple[tuple[str, ...], ...] = field(default=())
 
@@ -623,7 +627,8 @@ _TIME = r"\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?"
 COMMENT_SECTION = SectionRule(
     "comment_section",
     'A reader comment thread: each comment carries the same furniture ("NAME says:", a timestamp, a reply '
-    "or report control, a score), so three or more such markers of at least two kinds close together mark "
+    "or report control, a score, the commenter's name above the timestamp), so three or more such markers of "
+    "at least two kinds close together mark "
     "the thread, and the comments' own text between them goes with it. A live blog repeats timestamps only "
     "(one kind), and a thread that is the whole page (no article prose before it) is kept.",
     markers=(
@@ -658,6 +663,7 @@ COMMENT_SECTION = SectionRule(
     min_kinds=2,
     max_gap=8,
     tail=3,
+    name_before=_rx(r"^@?[^\W\d][\w.'’-]*(?: [^\W\d][\w.'’-]*){0,3}$"),
     examples=(
         (
             "Jane Roe says:",
@@ -669,6 +675,14 @@ COMMENT_SECTION = SectionRule(
             "Thanks for sharing this.",
             "Reply",
         ),
+        (
+            "Emma",
+            "December 18, 2025, 9:59 pm",
+            "I know what you mean; I fell in love with the book despite the changes.",
+            "Max Battcher",
+            "December 18, 2025, 10:02 pm",
+            "The sequel is the only good one and it is best to pretend the film does not exist.",
+        ),
     ),
     counterexamples=(
         (
@@ -678,6 +692,14 @@ COMMENT_SECTION = SectionRule(
             "Talks began behind closed doors.",
             "10:40 am",
             "Protesters gathered outside.",
+        ),
+        (
+            "Jane Roe",
+            "December 18, 2025, 10:02 am",
+            "The minister arrived at the summit.",
+            "Jane Roe",
+            "December 18, 2025, 10:15 am",
+            "Talks began behind closed doors.",
         ),
     ),
 )
