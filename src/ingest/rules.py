@@ -197,7 +197,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "share_strip",
-        "Share and follow strips (social network names, share/tweet/e-mail buttons, follow-us prompts).",
+        "Share and follow strips (social network names, share/tweet/e-mail buttons, follow-us prompts, the "
+        "blog platforms' like buttons).",
         _rx(
             r"^(?:share|tweet|pin|email|e-mail|print|copy link|copy|whatsapp|facebook|twitter|x|linkedin|redd"
             r"it"
@@ -211,6 +212,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|^join us on\b|^connect with us\b|^(?:share|shares)\W*\d*$|^\d[\d.,]*k?\s*(?:shares?|likes?|vie"
             r"ws?)$"
             r"|^click to (?:share|email|print|tweet)"
+            r"|^like this\W*$|^like loading\W*$|^be the first to like this\W*$"
         ),
         max_words=14,
         examples=(
@@ -220,8 +222,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             "Follow us on Instagram",
             "Click to share on Facebook (Opens in new window)",
             "1.2k Shares",
+            "Like this:",
+            "Like Loading...",
         ),
-        counterexamples=("Share prices fell sharply on Monday after the report was published.",),
+        counterexamples=(
+            "Share prices fell sharply on Monday after the report was published.",
+            "Like this one, the bill passed the senate.",
+        ),
     ),
     LineRule(
         "related_links",
