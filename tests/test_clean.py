@@ -134,7 +134,26 @@ def test_unwrap_rejoins_hard_wrapped_paragraphs() -> None:
 
 
 def test_unwrapped_text_is_not_rewrapped() -> None:
-    assert wrap_width(["A" * 300, "B" * 40, "C" * 70, "D" * 70, "E" * 70, "F" * 70, "G" * 70]) is None
+    def words(n: int) -> str:
+        return ("word " * n)[: n - 1] + "."
+
+    assert wrap_width([words(300), words(40), *(words(70) for _ in range(5))]) is None
+
+
+def test_hard_wrapped_page_with_an_unbreakable_url_is_still_unwrapped() -> None:
+    """A wrapper leaves a token longer than the width (a URL) on a line of its own: that line says nothing
+    about the width and must not rule wrapping out."""
+    import textwrap
+
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood quays."
+    )
+    url = "https://example.org/" + "very-long-path-segment/" * 6
+    lines = [*textwrap.fill(paragraph, 72).split("\n"), "", url, ""] * 3
+    width = wrap_width(lines)
+    assert width is not None and 60 <= width <= 72
+    assert paragraph in [p.text for p in paragraphs("\n".join(lines))]
 
 
 def test_crlf_and_non_latin() -> None:

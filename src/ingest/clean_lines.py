@@ -72,9 +72,10 @@ def wrap_width(lines: list[str]) -> int | None:
     """The column a hard-wrapping converter broke lines at, or None when the text is not hard-wrapped.
 
     Hard-wrapped text has no long lines and many lines ending just short of one width; unwrapped text has
-    paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out.
+    paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out. Lines of
+    one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width.
     """
-    lengths = [len(line) for line in lines if line]
+    lengths = [len(line) for line in lines if " " in line.strip()]
     if len(lengths) < 6:
         return None
     ordered = sorted(lengths)
