@@ -140,6 +140,27 @@ def test_unwrapped_text_is_not_rewrapped() -> None:
     assert wrap_width([words(300), words(40), *(words(70) for _ in range(5))]) is None
 
 
+def test_wrapped_paragraphs_without_blank_lines_between_are_unwrapped() -> None:
+    """Where the converter puts no blank line between paragraphs, a paragraph's last full line is followed
+    by a line that would have fitted after it; a quarter of such breaks still reads as hard-wrapped."""
+    import textwrap
+
+    from ingest.clean_lines import _GREEDY_SHARE, _greedy_breaks
+
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds would "
+        "raise water levels by up to 1.8 metres above normal in the harbour area, and that the flood would "
+        "peak at night."
+    )
+    standalone = ["Residents of the lower town were asked to move their cars.", "A shelter is open."]
+    menu = [f"Section number {i} of the site menu" for i in range(30)]
+    lines = menu + (textwrap.fill(paragraph, 72).split("\n") + standalone) * 4
+    assert _GREEDY_SHARE <= _greedy_breaks(lines, 72) < 0.8
+    width = wrap_width(lines)
+    assert width is not None and 60 <= width <= 72
+    assert any(p.text.startswith(paragraph) for p in paragraphs("\n".join(lines)))
+
+
 def test_hard_wrapped_page_with_an_unbreakable_url_is_still_unwrapped() -> None:
     """A wrapper leaves a token longer than the width (a URL) on a line of its own: that line says nothing
     about the width and must not rule wrapping out."""
