@@ -11,7 +11,7 @@
    workers for the first `--pipeline-records` records, sampling the main process's RSS as it goes.
 
 Run: uv run python benchmarks/html_speed.py [--pages 200] [--rounds 2] [--warc-mb 1000]
-     [--pipeline-records 600]
+     [--pipeline-records 600] [--skip-speed | --skip-memory]
 Prints a markdown table; the README quotes it.
 """
 
@@ -158,11 +158,13 @@ def main() -> None:
     parser.add_argument("--warc-mb", type=int, default=1000)
     parser.add_argument("--pipeline-records", type=int, default=600)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true", help="only the WARC memory part")
     args = parser.parse_args()
     if not DEV.is_dir():
         print(f"skipped: {DEV} not found")
         return
-    print("\n".join(speed(args.pages, args.rounds)))
+    if not args.skip_speed:
+        print("\n".join(speed(args.pages, args.rounds)))
     if not args.skip_memory:
         print()
         print("\n".join(memory(args.warc_mb, args.pipeline_records)))
