@@ -12,7 +12,6 @@ trigrams that two paragraphs share are looked at, so a page without repeats cost
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -141,23 +140,28 @@ def _holders(
     Shared trigrams are counted per pair of paragraphs from the trigrams that occur in more than one
     paragraph; a pair that shares none cannot qualify."""
     owner, number = _trigram_codes(kept, tokens)
-    distinct = Counter(owner.tolist())
     if len(number) < 2:
         return {}
+    distinct = np.bincount(owner)
     boundary = np.flatnonzero(number[1:] != number[:-1]) + 1
     starts = np.concatenate(([0], boundary))
-    ends = np.concatenate((boundary, [len(number)]))
-    wide = ends - starts >= 2
-    is_probe = set(probes)
-    shared: Counter[tuple[int, int]] = Counter()
-    owners = owner.tolist()
-    for a, b in zip(starts[wide].tolist(), ends[wide].tolist(), strict=True):
-        members = owners[a:b]
-        for i in members:
-            if i in is_probe:
-                shared.update((i, j) for j in members if j != i)
+    sizes_of_group = np.diff(np.concatenate((starts, [len(number)])))
+    group = np.repeat(np.arange(len(starts)), sizes_of_group)
+    shared_group = sizes_of_group[group] >= 2
+    probe_rows = np.flatnonzero(shared_group & np.isin(owner, np.asarray(probes, dtype=np.int64)))
+    if len(probe_rows) == 0:
+        return {}
+    width = sizes_of_group[group[probe_rows]]
+    left = np.repeat(probe_rows, width)
+    offset = np.arange(len(left)) - np.repeat(np.cumsum(width) - width, width)
+    right = starts[group[left]] + offset
+    mine, theirs = owner[left], owner[right]
+    other = mine != theirs
+    span = int(owner.max()) + 1
+    pairs, counts = np.unique(mine[other] * span + theirs[other], return_counts=True)
     found: dict[int, list[int]] = {}
-    for (i, j), count in sorted(shared.items()):
+    for key, count in zip(pairs.tolist(), counts.tolist(), strict=True):
+        i, j = divmod(key, span)
         if sizes[j] > sizes[i] * _LONGER and reasons[j] is None and count >= _CONTAINED * distinct[i]:
             found.setdefault(i, []).append(j)
     return found
