@@ -12,7 +12,6 @@ Run: uv run --group training python training/html_cv_pipeline.py   (~6 min, one 
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import replace
 from functools import partial
@@ -21,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from html_train import DEV, PARAMS, THRESHOLD, _scorer, export, page_examples
+from html_train import DEV, PARAMS, THRESHOLD, _scorer, dev_examples, export
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
@@ -49,15 +48,8 @@ def score(rows: list[dict], scorer) -> dict:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
     scorer = _scorer()
-    cases = [
-        json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n") if line
-    ]
-    with ProcessPoolExecutor(2) as pool:
-        pages = list(pool.map(page_examples, cases, chunksize=8))
-    names = sorted({name for page in pages for f in page["x"] for name in f})
+    cases, pages, names = dev_examples()
     hosts_of_page = np.array([page["host"] for page in pages])
     config = IngestConfig()
     paths = [DEV / "raw-html" / f"{case['id']}.html.gz" for case in cases]

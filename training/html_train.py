@@ -154,14 +154,19 @@ def export(model: HistGradientBoostingClassifier, names: list[str]) -> dict:
     }
 
 
-def main() -> None:
-    scorer = _scorer()
+def dev_examples() -> tuple[list[dict], list[dict], list[str]]:
+    """(gold cases, block examples of every dev page, feature names), the pages read in 2 processes."""
     cases = [
         json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n") if line
     ]
     with ProcessPoolExecutor(2) as pool:
         pages = list(pool.map(page_examples, cases, chunksize=8))
-    names = sorted({name for page in pages for f in page["x"] for name in f})
+    return cases, pages, sorted({name for page in pages for f in page["x"] for name in f})
+
+
+def main() -> None:
+    scorer = _scorer()
+    cases, pages, names = dev_examples()
     rows = [(k, f, y) for k, page in enumerate(pages) for f, y in zip(page["x"], page["y"], strict=True)]
     x = np.array([[f[n] for n in names] for _, f, _ in rows])
     y = np.array([label >= 0.5 for _, _, (label, _) in rows], dtype=int)
