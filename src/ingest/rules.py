@@ -326,7 +326,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "cookie_notice",
-        "Cookie and consent notices are shown by the site, not written by the author.",
+        "Cookie and consent notices are shown by the site, not written by the author; so are a consent "
+        "manager's descriptions of its cookie categories and its cookie tables.",
         _rx(
             r"\b(?:we|this (?:web)?site|our (?:web)?site|site) (?:uses?|is using) cookies\b|\bcookies? (?:pol"
             r"icy|settings"
@@ -334,14 +335,27 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"sent)\b"
             r"|^(?:accept|decline|reject|i agree|got it|dismiss|allow all|manage preferences)\W*$"
             r"|\bby (?:using|continuing|browsing)\b.*\b(?:cookies|privacy policy)\b"
+            r"|^(?:(?:strictly )?necessary|essential|functional|performance|analytic(?:al|s)?|advertisement"
+            r"|advertising|marketing|targeting|preferences?|statistics|social media|uncategori[sz]ed|other"
+            r"|any)"
+            r" cookies (?:are|help|is|include|that|allow|enable|may|do)\b.*\bwebsite"
+            r"|\bsets? (?:this|the) cookie\b|\b(?:this|the) cookie is (?:used|set)\b"
+            r"|^cookie\s+duration\s+description$"
         ),
         max_words=60,
         examples=(
             "We use cookies to ensure that we give you the best experience on our website.",
             "Accept all cookies",
             "Got it",
+            "Necessary cookies are absolutely essential for the website to function properly.",
+            "Analytical cookies are used to understand how visitors interact with the website.",
+            "_ga    1 year    Google Analytics sets this cookie to store and count page views.",
+            "Cookie    Duration    Description",
         ),
-        counterexamples=("She baked cookies for the soldiers.",),
+        counterexamples=(
+            "She baked cookies for the soldiers.",
+            "Analytics cookies are controversial, the regulator said on Monday.",
+        ),
         keys=("cookie", "consent", "privacy policy"),
     ),
     LineRule(
