@@ -55,7 +55,7 @@ bir ve bu da de için ile olarak daha çok
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 """Function words of English and a few other languages: prose has many, menus and widgets have none."""
 
-FEATURES: tuple[str, ...] = (
+_TEXT_SHAPE: tuple[str, ...] = (
     "log_chars",
     "n_words",
     "mean_word_len",
@@ -69,6 +69,12 @@ FEATURES: tuple[str, ...] = (
     "symbol_share",
     "upper_share",
     "separators",
+)
+"""Length, punctuation, function words, capitals, digits and symbols of a line: the first line statistics of
+both `FEATURES` and `LINE_STATS`."""
+
+FEATURES: tuple[str, ...] = (
+    *_TEXT_SHAPE,
     "is_list",
     "is_heading",
     "pos_rel",
@@ -128,19 +134,7 @@ def line_stats(text: str) -> dict[str, float]:
 
 
 LINE_STATS: tuple[str, ...] = (
-    "log_chars",
-    "n_words",
-    "mean_word_len",
-    "ends_sentence",
-    "ends_colon",
-    "ends_comma_or_word",
-    "n_sentences",
-    "stop_share",
-    "cap_share",
-    "digit_share",
-    "symbol_share",
-    "upper_share",
-    "separators",
+    *_TEXT_SHAPE,
     "has_date",
     "has_url",
     "first_char_lower",
