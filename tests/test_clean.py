@@ -485,3 +485,30 @@ def test_heading_inside_a_table_of_contents_line_is_kept() -> None:
     reasons: list[str | None] = [None] * len(texts)
     drop_repeats(texts, reasons, [1.0] * len(texts))
     assert reasons[1] is None
+
+
+def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask runs tasks in worker threads of one process: with a memo small enough to be emptied while
+    other threads are reading it, every page still cleans exactly as it does alone."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ingest import clean_features
+
+    pages = [
+        "\n\n".join(
+            ["Home", "News", f"Story {k}", *(f"{line} ({k}, {j})" for j, line in enumerate(_ARTICLE))]
+        )
+        for k in range(40)
+    ]
+    alone = [clean_text(page).text for page in pages]
+    monkeypatch.setattr(clean_features, "_CACHE_LINES", 8)
+    clean_features._cached_rows.clear()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(lambda page: clean_text(page).text, pages * 5))
+    finally:
+        sys.setswitchinterval(interval)
+    assert together == alone * 5

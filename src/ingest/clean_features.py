@@ -110,18 +110,20 @@ _cached_rows: dict[str, tuple[float, ...]] = {}
 def cached_text_columns(texts: list[str]) -> dict[str, list[float]]:
     """`text_columns`, with each line's values remembered: the cleaner's fixpoint passes re-read the lines
     the first pass kept, and a site's boilerplate recurs across its pages. Only the lines not seen before
-    are computed (together, as one page); the memo is emptied when it grows past `_CACHE_LINES`."""
+    are computed (together, as one page); the memo is emptied when it grows past `_CACHE_LINES`. The page
+    is assembled from its own lookups, never read back from the memo, so threads sharing it (a Dask worker)
+    cannot see a line vanish."""
     if not texts:
         return {name: [] for name in LINE_STATS}
-    missing = list(dict.fromkeys(t for t in texts if t not in _cached_rows))
+    found = {t: _cached_rows.get(t) for t in texts}
+    missing = [t for t, row in found.items() if row is None]
     if missing:
         if len(_cached_rows) + len(missing) > _CACHE_LINES:
             _cached_rows.clear()
-            missing = list(dict.fromkeys(texts))
         fresh = text_columns(missing)
         for text, row in zip(missing, zip(*fresh.values(), strict=True), strict=True):
-            _cached_rows[text] = row
-    rows = [_cached_rows[t] for t in texts]
+            found[text] = _cached_rows[text] = row
+    rows = [found[t] for t in texts]
     return {name: list(values) for name, values in zip(LINE_STATS, zip(*rows, strict=True), strict=True)}
 
 
@@ -307,7 +309,11 @@ def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def is_prose(stats: dict[str, float]) -> bool:
     """Running text: a sentence-ending line of some length with function words in it."""
-    return stats["n_words"] >= 15 and stats["ends_sentence"] == 1.0 and stats["stop_share"] >= 0.15
+    return _prose(stats["n_words"], stats["ends_sentence"], stats["stop_share"])
+
+
+def _prose(n_words: float, ends_sentence: float, stop_share: float) -> bool:
+    return n_words >= 15 and ends_sentence == 1.0 and stop_share >= 0.15
 
 
 def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, float]]:
@@ -319,10 +325,7 @@ def page_features(paras: list[Para], rule_hits: list[bool]) -> list[dict[str, fl
 
 def prose_column(stats: dict[str, list[float]]) -> list[bool]:
     """`is_prose` of every line of `text_columns` output."""
-    return [
-        w >= 15 and e == 1.0 and s >= 0.15
-        for w, e, s in zip(stats["n_words"], stats["ends_sentence"], stats["stop_share"], strict=True)
-    ]
+    return list(map(_prose, stats["n_words"], stats["ends_sentence"], stats["stop_share"]))
 
 
 def page_columns(
