@@ -177,6 +177,36 @@ def test_hard_wrapped_page_with_an_unbreakable_url_is_still_unwrapped() -> None:
     assert paragraph in [p.text for p in paragraphs("\n".join(lines))]
 
 
+def test_markdown_page_wrapped_at_78_with_whole_menu_and_image_lines_is_unwrapped() -> None:
+    """html2text's default output: paragraphs wrapped at 78, but list items and image/link lines left
+    whole, far longer than the width; a link's text broken across lines. Those lines do not rule wrapping
+    out, and the rejoined paragraph loses its link syntax."""
+    import textwrap
+
+    menu = [
+        f"  * [Section {i} of the menu](https://example.org/sections/{i}/with/a/long/path/to/it/)"
+        for i in range(8)
+    ]
+    image = "![A photograph of the flooded harbour at night](https://cdn.example.org/images/2025/harbour-flood-night.jpg)"
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood most of the old "
+        "[old harbour quays](https://example.org/harbour) before midnight on Tuesday."
+    )
+    wrapped = textwrap.fill(paragraph, 78, break_long_words=False).split("\n")
+    assert any("[old harbour" in line and "](" not in line for line in wrapped)  # the link is split
+    lines = [*menu, "", image, ""] + [*wrapped, ""] * 10
+    assert wrap_width(lines) in range(70, 79)
+    texts = [p.text for p in paragraphs("\n".join(lines))]
+    assert (
+        texts.count(
+            paragraph.replace("[old harbour quays](https://example.org/harbour)", "old harbour quays")
+        )
+        == 10
+    )
+    assert "Section 3 of the menu" in texts
+
+
 def test_crlf_and_non_latin() -> None:
     text = (
         "Главная\r\nНовости\r\n\r\n"

@@ -75,12 +75,12 @@ def wrap_width(lines: list[str]) -> int | None:
     paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out. Lines of
     one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width.
     """
-    lengths = [len(line) for line in lines if " " in line.strip()]
+    lengths = [len(line) for line in lines if _wrappable(line)]
     if len(lengths) < 6:
         return None
     ordered = sorted(lengths)
     width = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
-    if not 40 <= width <= 100 or ordered[-1] > width + 25:
+    if not 40 <= width <= 100 or sum(n > width + 25 for n in lengths) > _MAX_OVERLONG * len(lengths):
         return None
     near = sum(1 for n in lengths if width - 18 <= n <= width)
     long_enough = sum(1 for n in lengths if n > 25)
@@ -93,6 +93,19 @@ def wrap_width(lines: list[str]) -> int | None:
     return None
 
 
+def _wrappable(line: str) -> bool:
+    """A line a hard-wrapping converter would have wrapped, so its length tells the width: not one word
+    (a wrapper cannot break a long URL or token and leaves it longer than the width), not a list item and
+    not a table row (html2text, by default, wraps neither; a markdown link in a menu item carries its
+    whole URL)."""
+    stripped = line.strip()
+    return " " in stripped and not _LIST_MARK.match(stripped) and not _TABLE_ROW.search(stripped)
+
+
+_TABLE_ROW = re.compile(r"^\||\s\|\s.*\s\|\s|\|$")
+_MAX_OVERLONG = 0.03
+"""Share of wrappable lines allowed far past the width: a wrapper leaves some lines whole (html2text an
+image or link whose alt text has spaces, an indented code block); an unwrapped page has many."""
 _MIN_FULL_LINES = 8
 """Lines near the wrap column needed before the greedy-break test may call a text hard-wrapped."""
 _GREEDY_SHARE = 0.6
