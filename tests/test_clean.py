@@ -207,6 +207,55 @@ def test_markdown_page_wrapped_at_78_with_whole_menu_and_image_lines_is_unwrappe
     assert "Section 3 of the menu" in texts
 
 
+def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None:
+    """`lynx -dump` numbers every link in page order, glued to the link text; footnote marks follow a word
+    and are not glued to the next one, and a page with few numbered brackets is left alone."""
+    from ingest.clean_lines import strip_link_numbers
+
+    page = "\n".join(
+        [
+            "   [1]Home [2]World [3]Politics",
+            "   The minister told [4]Reuters that the [5]budget vote would go ahead, despite the",
+            "   [6]protests of Tuesday.",
+        ]
+    )
+    assert (
+        strip_link_numbers(page).split("\n")[1]
+        == "   The minister told Reuters that the budget vote would go ahead, despite the"
+    )
+    footnotes = "The law passed in 1998.[1] It was amended twice.[2] Critics [3] objected.[4] See [5], [6]."
+    assert strip_link_numbers(footnotes) == footnotes
+    assert strip_link_numbers("[1]One [2]two") == "[1]One [2]two"
+    descending = " ".join(f"[{n}]x" for n in range(9, 0, -1))
+    assert strip_link_numbers(descending) == descending
+
+
+def test_text_node_dump_is_rejoined_into_sentences() -> None:
+    """A page printed one text node per line (BeautifulSoup's get_text("\\n")): inline links cut the
+    sentence, the commas after them start lines. The sentences come back whole; a page without such
+    cuts is returned unchanged."""
+    from ingest.clean_lines import join_inline_fragments
+
+    sentence = [
+        "*** Follow me on ",
+        "Instagram",
+        ", ",
+        "YouTube",
+        ", ",
+        "X",
+        " or ",
+        "Facebook",
+        " for more ***",
+    ]
+    lines = ["Menu", "", *sentence, "", "The hotel opened in ", "1904", ".", "", *sentence]
+    joined = join_inline_fragments(lines)
+    assert "*** Follow me on Instagram, YouTube, X or Facebook for more ***" in joined
+    assert "The hotel opened in 1904." in joined
+    assert joined[0] == "Menu"
+    plain = ["Home", "News", "", "The minister said on Tuesday that the vote would go ahead.", "Sport"]
+    assert join_inline_fragments(plain) == plain
+
+
 def test_crlf_and_non_latin() -> None:
     text = (
         "Главная\r\nНовости\r\n\r\n"

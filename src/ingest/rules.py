@@ -269,6 +269,15 @@ LINE_RULES: tuple[LineRule, ...] = (
         counterexamples=("Tags were found on three of the birds.",),
     ),
     LineRule(
+        "bare_url",
+        "A line that is only a web address (a text browser's numbered list of the page's links, a share or "
+        "source link printed out) is a link target, not prose: an article cites a source in a sentence.",
+        _rx(r"^(?:\d{1,4}[.)]\s+)?(?:https?://|www\.)\S+$"),
+        max_words=2,
+        examples=("https://example.com/news/2025/05/story-title/", "102. https://www.facebook.com/example/"),
+        counterexamples=("Read the report at https://example.org/report.pdf", "www"),
+    ),
+    LineRule(
         "breadcrumb",
         "Breadcrumb trails (Home > Section > Page) are navigation.",
         _rx(
