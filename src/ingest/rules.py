@@ -272,9 +272,15 @@ LINE_RULES: tuple[LineRule, ...] = (
         "bare_url",
         "A line that is only a web address (a text browser's numbered list of the page's links, a share or "
         "source link printed out) is a link target, not prose: an article cites a source in a sentence.",
-        _rx(r"^(?:\d{1,4}[.)]\s+)?(?:https?://|www\.)\S+$"),
-        max_words=2,
-        examples=("https://example.com/news/2025/05/story-title/", "102. https://www.facebook.com/example/"),
+        _rx(r"^(?:\d{1,4}[.)]\s+)?(?:(?:https?|ftp|file)://\S+|www\.\S+|(?:mailto|tel|javascript):.{1,40})$"),
+        max_words=4,
+        examples=(
+            "https://example.com/news/2025/05/story-title/",
+            "102. https://www.facebook.com/example/",
+            "6. tel:(800) 677-7887",
+            "file:///commercial-insurance/",
+            "javascript:void(0)",
+        ),
         counterexamples=("Read the report at https://example.org/report.pdf", "www"),
     ),
     LineRule(
