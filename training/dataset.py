@@ -12,9 +12,9 @@ sites.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
@@ -37,6 +37,10 @@ teach the model what the cleaner's own output and already-clean text look like, 
 cleaner re-reads its output until nothing more goes; trafilatura's text is cleaned again) keeps the article:
 `pass1` is the cleaner's output on the page (with the model of the previous training round), and the `gold`
 rendering is the gold article text itself."""
+CONVERTED = ("lynx", "lynx-refs", "w3m", "html2text-78", "soup")
+"""Other converters' whole-page renderings of the same dev pages (`benchmarks/quality/converters.py`: text
+browsers, html2text's default wrapping, a text-node dump), used when `--converted` names their folder, so
+the model meets converter habits beyond the three dev renderings."""
 WORD = re.compile(r"\w+")
 
 
@@ -65,11 +69,13 @@ def variant(text: str, name: str) -> str:
     return text
 
 
-def rows_for(rendering: str, case: dict, variant_name: str = "") -> list[dict]:
+def rows_for(rendering: str, case: dict, variant_name: str = "", converted: Path | None = None) -> list[dict]:
     if rendering == "gold":
         source = case["text"]
     else:
-        path = DEV / rendering / f"{case['id']}.txt"
+        conv = rendering.startswith("conv-") and converted is not None
+        folder = converted / rendering.removeprefix("conv-") if conv else DEV / rendering
+        path = folder / f"{case['id']}.txt"
         if not path.exists():
             return []
         source = path.read_text(encoding="utf-8")
@@ -99,21 +105,37 @@ def rows_for(rendering: str, case: dict, variant_name: str = "") -> list[dict]:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/clean_dataset.jsonl")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, nargs="?", default=Path("/tmp/clean_dataset.jsonl"))
+    parser.add_argument(
+        "--converted",
+        type=Path,
+        default=None,
+        help="folder of other converters' renderings of the dev HTML (benchmarks/quality/converters.py "
+        "--cache); each subfolder becomes a rendering `conv-NAME`",
+    )
+    parser.add_argument("--converters", nargs="*", default=list(CONVERTED), help="subfolders to use")
+    parser.add_argument("--only", nargs="*", default=None, help="renderings to write (default all)")
+    args = parser.parse_args()
     cases = [
         json.loads(line)
         for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n")
         if line.strip()
     ]
+    renderings = list(RENDERINGS)
+    if args.converted is not None:
+        renderings += [f"conv-{name}" for name in args.converters]
     n = 0
-    with out.open("w", encoding="utf-8") as f:
-        for rendering in RENDERINGS:
+    with args.out.open("w", encoding="utf-8") as f:
+        for rendering in renderings:
+            if args.only is not None and rendering not in args.only:
+                continue
             for case in cases:
-                for name in VARIANTS[rendering]:
-                    for row in rows_for(rendering, case, name):
+                for name in VARIANTS.get(rendering, ("",)):
+                    for row in rows_for(rendering, case, name, args.converted):
                         f.write(json.dumps(row) + "\n")
                         n += 1
-    print(f"{n} rows -> {out}")
+    print(f"{n} rows -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ numbers are held-out-fold numbers (a token-weighted proxy of the benchmark: per 
 kept article tokens, averaged, then F1). Data provenance and labelling: see dataset.py.
 
 Run: uv run --group training python training/dataset.py /tmp/clean_dataset.jsonl
-     uv run --group training python training/train.py /tmp/clean_dataset.jsonl
+     uv run --group training python training/train.py /tmp/clean_dataset.jsonl [OUT.json]
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def page_f1(keep: np.ndarray, y: np.ndarray, n: np.ndarray, pages: np.ndarray) -
 
 def main() -> None:
     data = load(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/clean_dataset.jsonl"))
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else OUT
     x, y, n, pages, sites = data["x"], data["y"], data["n"], data["page"], data["site"]
     w = np.sqrt(n + 1.0)
     log_chars = x[:, FEATURES.index("log_chars")]
@@ -166,8 +167,8 @@ def main() -> None:
     p1_all = predict(edges1, model1, x)
     x2_all = stage2_inputs(x, p1_all, pages, log_chars)
     edges2, model2 = fit(x2_all, y, w)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
         json.dumps(
             {
                 "about": "Article-line classifier of ingest.clean; trained by training/train.py on dev only.",
@@ -180,7 +181,7 @@ def main() -> None:
         ),
         encoding="utf-8",
     )
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
 def export(names: tuple[str, ...], edges: list[list[float]], model: LogisticRegression) -> dict:
