@@ -119,6 +119,16 @@ def test_strip_markdown() -> None:
     assert strip_markdown("__") == ("", False, False)
 
 
+def test_text_browser_bullets_are_list_marks_to_any_depth() -> None:
+    """lynx and inscriptis mark nested items with `*`, `+`, `o`; w3m with `•`, `□`, `○`. Every leading mark
+    goes, so the stripped text has none left for a second reading; a capital O starts a sentence."""
+    assert strip_markdown("o Icon") == ("Icon", True, False)
+    assert strip_markdown("□ Privacy policy") == ("Privacy policy", True, False)
+    assert strip_markdown("* o + Nested item") == ("Nested item", True, False)
+    assert strip_markdown("O Brasil venceu a Copa.") == ("O Brasil venceu a Copa.", False, False)
+    assert strip_markdown("o") == ("o", False, False)
+
+
 def test_unwrap_rejoins_hard_wrapped_paragraphs() -> None:
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds "

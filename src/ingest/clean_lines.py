@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-_LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—]|\d{1,3}[.)](?=\s))\s+")
+_LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= )|\d{1,3}[.)](?=\s))\s+")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
@@ -48,11 +48,10 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
         is_heading = stripped != line
         line = stripped.rstrip("# ").strip() if is_heading else line
     mark = _LIST_MARK.match(line)
-    if mark:
+    while mark:  # nested marks (`* o Item`) all go, so a second reading finds none
         is_list = True
         line = line[mark.end() :]
-        if line.startswith(("* ", "+ ", "- ")):
-            line = line[2:]
+        mark = _LIST_MARK.match(line)
     before = None
     while line != before:  # to a fixpoint: removing one mark can expose another (`*_x` -> `_x` -> `x`)
         before = line
