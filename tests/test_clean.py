@@ -257,8 +257,10 @@ def test_text_node_dump_is_rejoined_into_sentences() -> None:
         "Facebook",
         " for more ***",
     ]
-    lines = ["Menu", "", *sentence, "", "The hotel opened in ", "1904", ".", "", *sentence]
+    source_break = ["\t\tThe service call includes troubleshooting and", "\t\t\tminor adjustments."]
+    lines = ["Menu", "", *sentence, "", "The hotel opened in ", "1904", ".", "", *sentence, "", *source_break]
     joined = join_inline_fragments(lines)
+    assert "\t\tThe service call includes troubleshooting and minor adjustments." in joined
     assert "*** Follow me on Instagram, YouTube, X or Facebook for more ***" in joined
     assert "The hotel opened in 1904." in joined
     assert joined[0] == "Menu"

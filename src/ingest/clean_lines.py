@@ -98,7 +98,8 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     after a link), which other renderings almost never have (under 0.7% of lines on the dev renderings,
     1-8% on text-node dumps). On such a page a line continues the one before when the text node boundary
     shows it: the previous line ends in a space, this one starts with exactly one space, or with closing
-    punctuation.
+    punctuation; or the page's own source line break split a text node mid-sentence (the previous line has
+    no sentence end and this one goes on in lower case).
     """
     punct = sum(1 for line in lines if _CLOSING_START.match(line.lstrip()))
     nonblank = sum(1 for line in lines if line.strip())
@@ -108,12 +109,22 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     open_end = False
     for line in lines:
         closing = _CLOSING_START.match(line.lstrip()) is not None
-        if out and out[-1] and line.strip() and (open_end or closing or _ONE_SPACE_START.match(line)):
+        if (
+            out
+            and out[-1]
+            and line.strip()
+            and (open_end or closing or _ONE_SPACE_START.match(line) or _continues_sentence(out[-1], line))
+        ):
             out[-1] += line.strip() if closing else f" {line.strip()}"
         else:
             out.append(line.rstrip() if line.strip() else "")
         open_end = line.endswith(" ") and not line.endswith("  ") and bool(line.strip())
     return out
+
+
+def _continues_sentence(previous: str, line: str) -> bool:
+    """The page's own source line break inside a text node: the sentence goes on in lower case."""
+    return previous.rstrip()[-1:] not in '.!?:;"”' and line.lstrip()[:1].islower()
 
 
 _CLOSING_START = re.compile(r"^[,.;:!?)\]](?:\s|$)")
