@@ -115,7 +115,7 @@ def test_disabled_keeps_everything() -> None:
 def test_strip_markdown() -> None:
     assert strip_markdown("## **Heading** here") == ("Heading here", False, True)
     assert strip_markdown("  * [Home](https://example.com/)".strip()) == ("Home", True, False)
-    assert strip_markdown("1\\. Step one") == ("1. Step one", False, False)
+    assert strip_markdown("1\\. Step one") == ("1. Step one", True, False)
     assert strip_markdown("__") == ("", False, False)
 
 

@@ -201,7 +201,7 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
         result = _clean(text if isinstance(text, str) else "", config)
         for _ in range(config.max_passes - 1):
             again = _clean(result.text, config)
-            if not again.removed:
+            if not again.removed and again.text == result.text:
                 break
             result = _merge(result, again)
         return result

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 _LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= )|\d{1,3}[.)](?=\s))\s+")
+_BULLET = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= ))\s+")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
@@ -39,22 +41,25 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
     """Remove markdown syntax a converter added; return the text and whether it was a list item / heading.
 
     Only syntax is removed, never words: link and image targets are URLs, not article text, and `__` or `\\.`
-    would otherwise leak into word counts and shingles.
+    would otherwise leak into word counts and shingles. Bullets go, list numbers stay: `1.` is the article's
+    own numbering ("10. Park Hyatt" in a top-ten list), and a number cannot be told from a converter's on a
+    second reading (html2text escapes a heading's `1.` as `1\\.`), so stripping it made cleaning the
+    cleaned text change it again. Every mark goes to a fixpoint, so a second reading finds none.
     """
     is_heading = False
     is_list = False
-    if line.startswith("#"):
-        stripped = _HEADING_MARK.sub("", line)
-        is_heading = stripped != line
-        line = stripped.rstrip("# ").strip() if is_heading else line
-    mark = _LIST_MARK.match(line)
-    while mark:  # nested marks (`* o Item`) all go, so a second reading finds none
-        is_list = True
-        line = line[mark.end() :]
-        mark = _LIST_MARK.match(line)
     before = None
-    while line != before:  # to a fixpoint: removing one mark can expose another (`*_x` -> `_x` -> `x`)
-        before = line
+    while line != before:  # to a fixpoint: removing one mark can expose another (`*_x` -> `_x` -> `x`,
+        before = line  # `\+ item` -> `+ item` -> `item`, `* o item` -> `o item` -> `item`)
+        if line.startswith("#"):
+            stripped = _HEADING_MARK.sub("", line)
+            if stripped != line:
+                is_heading = True
+                line = stripped.rstrip("# ").strip()
+        mark = _BULLET.match(line)
+        if mark:
+            is_list = True
+            line = line[mark.end() :]
         if "](" in line:
             line = _MD_IMAGE.sub(r"\1", line)
             line = _MD_LINK.sub(r"\1", line)
@@ -62,6 +67,8 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
             line = _MD_EMPHASIS.sub("", line)
         if "\\" in line:
             line = _MD_ESCAPE.sub(r"\1", line)
+        line = line.strip()
+    is_list = is_list or _NUMBERED.match(line) is not None
     if _BARE_MARKUP.match(line):
         line = ""
     return line.strip(), is_list, is_heading
@@ -99,26 +106,31 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     1-8% on text-node dumps). On such a page a line continues the one before when the text node boundary
     shows it: the previous line ends in a space, this one starts with exactly one space, or with closing
     punctuation; or the page's own source line break split a text node mid-sentence (the previous line has
-    no sentence end and this one goes on in lower case).
+    no sentence end and this one goes on in lower case). Closing punctuation joins across blank lines too,
+    so the result holds no line that starts with it and a second reading does not take the page for a dump.
     """
     punct = sum(1 for line in lines if _CLOSING_START.match(line.lstrip()))
     nonblank = sum(1 for line in lines if line.strip())
     if punct < _MIN_FRAGMENT_MARKS or punct < _FRAGMENT_SHARE * nonblank:
         return lines
     out: list[str] = []
+    last = -1  # index in `out` of the last non-blank line
     open_end = False
     for line in lines:
-        closing = _CLOSING_START.match(line.lstrip()) is not None
-        if (
-            out
-            and out[-1]
-            and line.strip()
-            and (open_end or closing or _ONE_SPACE_START.match(line) or _continues_sentence(out[-1], line))
+        if not line.strip():
+            out.append("")
+            open_end = False
+            continue
+        if last >= 0 and _CLOSING_START.match(line.lstrip()):
+            out[last] += line.strip()  # across blank lines too: the output must hold no such line
+        elif last == len(out) - 1 >= 0 and (
+            open_end or _ONE_SPACE_START.match(line) or _continues_sentence(out[last], line)
         ):
-            out[-1] += line.strip() if closing else f" {line.strip()}"
+            out[last] += f" {line.strip()}"
         else:
-            out.append(line.rstrip() if line.strip() else "")
-        open_end = line.endswith(" ") and not line.endswith("  ") and bool(line.strip())
+            out.append(line.rstrip())
+            last = len(out) - 1
+        open_end = line.endswith(" ") and not line.endswith("  ")
     return out
 
 
