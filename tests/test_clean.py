@@ -603,3 +603,19 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     finally:
         sys.setswitchinterval(interval)
     assert together == alone * 5
+
+
+_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+
+
+@pytest.mark.skipif(not _DEV.exists(), reason="../shared/eval not beside the repo")
+@pytest.mark.parametrize("rendering", ["raw-html-text", "raw-inscriptis", "raw-html2text"])
+def test_idempotent_on_real_pages(rendering: str) -> None:
+    """Real converter output holds what random text rarely does (html2text's escaped `1\\.` and `\\+`,
+    nested bullets, text-node fragments): cleaning the cleaned text of real pages changes nothing."""
+    pages = sorted((_DEV / rendering).glob("*.txt"))[:40]
+    assert len(pages) == 40
+    for page in pages:
+        once = clean_text(page.read_text(encoding="utf-8"))
+        twice = clean_text(once.text)
+        assert (twice.text, twice.removed) == (once.text, []), page.name
