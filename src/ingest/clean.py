@@ -22,6 +22,7 @@ and 6 only, no layout rewriting, never emptied); steps 1, 3 and 4 are built for 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -198,9 +199,9 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     if second_pass:
         return clean_extracted(text if isinstance(text, str) else "", config)
     try:
-        result = _clean(text if isinstance(text, str) else "", config)
+        result, quiet = _clean(text if isinstance(text, str) else "", config)
         for _ in range(config.max_passes - 1):
-            again = _clean(result.text, config)
+            again, quiet = _clean(result.text, config, quiet)
             if not again.removed:
                 break
             result = _merge(result, again)
@@ -244,12 +245,16 @@ def _plain_lines(text: str) -> list[str]:
     return [s for s in (line.strip() for line in text.splitlines()) if s]
 
 
-def _clean(text: str, config: CleanConfig) -> CleanResult:
+def _clean(
+    text: str, config: CleanConfig, quiet: Counter[str] | None = None
+) -> tuple[CleanResult, Counter[str] | None]:
+    """One pass of the cleaner, and the kept lines among which `drop_repeats` found nothing (None when it
+    found something or did not run). `quiet`: that multiset from the pass before (`_repeats_unchanged`)."""
     if len(text) > config.max_chars:
         text = text[: config.max_chars]
     paras = paragraphs(text)
     if not config.enabled or not paras:
-        return CleanResult(text="\n".join(p.text for p in paras))
+        return CleanResult(text="\n".join(p.text for p in paras)), None
     n = len(paras)
     texts = [p.text for p in paras]
     reasons = rule_reasons(paras)
@@ -277,11 +282,29 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
+    kept_now: Counter[str] | None = None
     if config.drop_repeats:
-        drop_repeats(texts, reasons, scores)
+        kept_now = Counter(t for t, r in zip(texts, reasons, strict=True) if r is None)
+        if not _repeats_unchanged(kept_now, quiet):
+            before = list(reasons)
+            drop_repeats(texts, reasons, scores)
+            if reasons != before:
+                kept_now = None
     result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
     result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
-    return result
+    return result, kept_now
+
+
+def _repeats_unchanged(kept: Counter[str], quiet: Counter[str] | None) -> bool:
+    """Whether `drop_repeats` is sure to change nothing: the kept lines are a sub-multiset of lines among
+    which it changed nothing (the pass before, whose output this pass re-reads).
+
+    Why that suffices: every decision of `drop_repeats` is a property of the kept lines' texts, never of
+    their neighbours. An identical pair here was an identical pair there; a containment (shared trigrams of
+    two texts, their lengths) is the same pair of texts there, and a probe here was a probe there since the
+    longest kept line can only have gone. The fixpoint passes spend a third of their time on repeats that
+    the first pass already ruled out (tested against running `drop_repeats` in tests/test_clean.py)."""
+    return quiet is not None and not kept - quiet
 
 
 def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[bool], floor: float) -> None:
