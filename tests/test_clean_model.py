@@ -62,3 +62,45 @@ def test_model_scores_articles_above_menus() -> None:
     )
     scores = model.scores_columns(page_columns(paras, [False] * len(paras)))
     assert min(scores[4:6]) > max(scores[:4])
+
+
+_LINES = st.sampled_from(
+    [
+        "Home",
+        "News",
+        "Share this article",
+        "By Jane Doe",
+        "* Menu item",
+        "## Heading here",
+        "Published 12 May 2024, 10:30 am",
+        "The city council approved the new tram line on Monday after a long debate about its cost, which "
+        "has doubled since the plan was first put to the voters.",
+        "Opponents said the money would be better spent on buses, which carry twice as many people in town.",
+        "Visit www.example.com for more | Contact",
+        "“Quoted words,” she said...",
+        "",
+    ]
+)
+
+
+@given(st.lists(_LINES, min_size=1, max_size=40), st.data())
+def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.DataObject) -> None:
+    """The cleaner's array path (`model_columns`, `scores_arrays`) gives the doubles of `page_columns` and
+    `scores_columns`, to the bit."""
+    from ingest.clean_features import FEATURES, model_columns, page_columns, prose_column, text_columns
+    from ingest.clean_lines import paragraphs
+
+    paras = paragraphs("\n".join(lines))
+    if not paras:
+        return
+    hits = data.draw(st.lists(st.booleans(), min_size=len(paras), max_size=len(paras)))
+    stats = text_columns([p.text for p in paras])
+    plain = page_columns(paras, hits, stats)
+    fast = model_columns(paras, hits, stats, prose_column(stats))
+    assert set(fast) == set(FEATURES)
+    for name in FEATURES:
+        assert fast[name].dtype.name == "float64"
+        assert fast[name].tolist() == plain[name], name
+    model = load_model()
+    assert model is not None
+    assert model.scores_arrays(fast) == model.scores_columns(plain)

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.clean_features import WORD, cached_text_columns, page_columns, prose_column
+from ingest.clean_features import WORD, cached_text_columns, model_columns, prose_column
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
@@ -262,11 +262,10 @@ def _clean(
     model = load_model() if config.use_classifier else None
     if model is not None:
         stats = cached_text_columns(texts)
-        features = page_columns(paras, [r is not None for r in reasons], stats)
-        scores = model.scores_columns(features)
+        prose = prose_column(stats)
+        scores = model.scores_arrays(model_columns(paras, [r is not None for r in reasons], stats, prose))
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
-        prose = prose_column(stats)
         for i, s in enumerate(scores):
             limit = prose_threshold if prose[i] else threshold
             if reasons[i] is None and s < limit:

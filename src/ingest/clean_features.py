@@ -392,6 +392,66 @@ def page_columns(
     return out
 
 
+def model_columns(
+    paras: list[Para], rule_hits: list[bool], stats: dict[str, list[float]], prose: list[bool]
+) -> dict[str, np.ndarray]:
+    """`page_columns` restricted to `FEATURES` (what the classifier reads), as numpy arrays: the same
+    doubles (tests/test_clean_model.py compares them), without the block statistics only training reads and
+    with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
+    `text_columns`; `prose`: their `prose_column`. The cleaner builds this on every fixpoint pass."""
+    n = len(paras)
+    out: dict[str, np.ndarray] = {name: np.asarray(stats[name], dtype=np.float64) for name in LINE_STATS}
+    is_prose = np.asarray(prose, dtype=bool)
+    at = np.arange(n)
+    prose_chars = np.asarray([len(p.text) for p in paras], dtype=np.int64) * is_prose
+    running = np.cumsum(prose_chars)
+    total = int(running[-1]) if n else 0
+    total = total or 1
+    out["is_list"] = np.asarray([p.is_list for p in paras], dtype=np.float64)
+    out["is_heading"] = np.asarray([p.is_heading for p in paras], dtype=np.float64)
+    out["pos_rel"] = at / n
+    out["prose_before"] = (running - prose_chars) / total
+    out["prose_after"] = (total - running) / total if total > 1 else np.zeros(n, dtype=np.float64)
+    out["dist_prev_prose"] = _prose_distances(is_prose, at)
+    out["dist_next_prose"] = _prose_distances(is_prose[::-1], at)[::-1]
+    log_chars = out["log_chars"]
+    sentences = out["ends_sentence"]
+    out["win2_log_chars"] = _window_mean_array(log_chars, 2)
+    out["win6_log_chars"] = _window_mean_array(log_chars, 6)
+    out["prev_log_chars"] = _shifted(log_chars, 1)
+    out["next_log_chars"] = _shifted(log_chars, -1)
+    out["prev_ends_sentence"] = _shifted(sentences, 1)
+    out["next_ends_sentence"] = _shifted(sentences, -1)
+    counts = Counter(p.text for p in paras)
+    out["dup_count"] = np.asarray([min(counts[p.text], 5) for p in paras], dtype=np.float64)
+    title_words = _title_words(paras)
+    out["title_overlap"] = np.asarray([0.0] + [_overlap(p.text, title_words) for p in paras[1:]])
+    hits = np.asarray(rule_hits, dtype=np.float64)
+    out["rule_any"] = hits
+    out["rule_near"] = _flag_window_mean_array(hits, 3)
+    out["win3_cap_share"] = _window_mean_array(out["cap_share"], 3)
+    out["win3_sentence"] = _flag_window_mean_array(sentences, 3)
+    out["win3_prose"] = _flag_window_mean_array(is_prose.astype(np.float64), 3)
+    return out
+
+
+def _prose_distances(prose: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """`_distance_to_prose` (forwards) as arrays: lines since the last prose line, 0 on prose, at most 30
+    (30 before the first)."""
+    last = np.maximum.accumulate(np.where(prose, at, -1))
+    return np.where(prose, 0, np.where(last < 0, 30, np.minimum(at - last, 30))).astype(np.float64)
+
+
+def _shifted(values: np.ndarray, by: int) -> np.ndarray:
+    """The previous (`by`=1) or next (`by`=-1) line's value, 0.0 past the ends."""
+    out = np.zeros_like(values)
+    if by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
 def _title_words(paras: list[Para]) -> frozenset[str]:
     """Words of the page's first line: html-text and similar converters put the HTML <title> there."""
     return frozenset(WORD.findall(paras[0].text.lower())) if paras else frozenset()
@@ -422,8 +482,12 @@ def _window_means(values: list[float], k: int) -> list[float]:
 
     The window sums are built by adding the shifted columns from the leftmost offset to the rightmost, so
     each is the same left-to-right sum (to the bit) that `sum(values[i - k : i + k + 1])` gives."""
-    n = len(values)
-    column = np.asarray(values, dtype=np.float64)
+    return _window_mean_array(np.asarray(values, dtype=np.float64), k).tolist()
+
+
+def _window_mean_array(column: np.ndarray, k: int) -> np.ndarray:
+    """`_window_means` of an array, as an array."""
+    n = len(column)
     total = np.zeros(n, dtype=np.float64)
     for offset in range(-min(k, n - 1), min(k, n - 1) + 1):
         if offset < 0:
@@ -434,15 +498,19 @@ def _window_means(values: list[float], k: int) -> list[float]:
             total += column
     at = np.arange(n)
     size = np.minimum(n, at + k + 1) - np.maximum(0, at - k) - 1
-    return ((total - column) / np.maximum(1, size)).tolist()
+    return (total - column) / np.maximum(1, size)
 
 
 def _flag_window_means(flags: list[float], k: int) -> list[float]:
     """`_window_means` of 0.0/1.0 flags with numpy prefix sums: sums of small whole numbers are exact in
     floats, so each mean is the same to the bit as the slice sum's, without a Python loop."""
-    n = len(flags)
-    values = np.asarray(flags, dtype=np.float64)
+    return _flag_window_mean_array(np.asarray(flags, dtype=np.float64), k).tolist()
+
+
+def _flag_window_mean_array(values: np.ndarray, k: int) -> np.ndarray:
+    """`_flag_window_means` of an array, as an array."""
+    n = len(values)
     prefix = np.concatenate(([0.0], np.cumsum(values)))
     at = np.arange(n)
     lo, hi = np.maximum(0, at - k), np.minimum(n, at + k + 1)
-    return ((prefix[hi] - prefix[lo] - values) / np.maximum(1, hi - lo - 1)).tolist()
+    return (prefix[hi] - prefix[lo] - values) / np.maximum(1, hi - lo - 1)

@@ -74,7 +74,14 @@ def _score_columns(stage: Stage, columns: dict[str, np.ndarray], n: int) -> list
     z = np.full(n, stage.bias, dtype=np.float64)
     for name, edges, weights in stage.arrays:
         z += weights[np.searchsorted(edges, columns[name], side="right")]
-    return list(map(_logistic, z.tolist()))
+    return _logistics(z)
+
+
+def _logistics(z: np.ndarray) -> list[float]:
+    """`_logistic` of every value: the clamp as `np.clip` (exact: it only picks a bound or the value), the
+    exponential still `math.exp` one by one, since numpy's vectorized exp may differ in the last bit."""
+    exp = math.exp
+    return [1.0 / (1.0 + exp(-v)) for v in np.clip(z, -30.0, 30.0).tolist()]
 
 
 def _logistic(z: float) -> float:
@@ -116,7 +123,16 @@ class ArticleModel:
         columns = {name: np.asarray(features[name], dtype=np.float64) for name in self.feature_names}
         return self._score(columns, features["log_chars"], n)
 
-    def _score(self, columns: dict[str, np.ndarray], log_chars: list[float], n: int) -> list[float]:
+    def scores_arrays(self, columns: dict[str, np.ndarray]) -> list[float]:
+        """`scores_columns` of feature arrays (`clean_features.model_columns`), with no list conversions."""
+        log_chars = columns["log_chars"]
+        if len(log_chars) == 0:
+            return []
+        return self._score(dict(columns), log_chars, len(log_chars))
+
+    def _score(
+        self, columns: dict[str, np.ndarray], log_chars: list[float] | np.ndarray, n: int
+    ) -> list[float]:
         p1 = self.stage1.score_columns(columns, n)
         for name, values in context_columns(p1, log_chars).items():
             columns[name] = np.asarray(values, dtype=np.float64)
@@ -144,7 +160,7 @@ def context_features(p1: list[float], log_chars: list[float]) -> list[dict[str, 
     return [dict(zip(CONTEXT_FEATURES, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def context_columns(p1: list[float], log_chars: list[float]) -> dict[str, list[float]]:
+def context_columns(p1: list[float], log_chars: list[float] | np.ndarray) -> dict[str, list[float]]:
     """`context_features` as one list per feature (in `CONTEXT_FEATURES` order), the same values.
 
     Sums run left to right (`np.cumsum` is sequential), so every value is the double the plain loop gives."""
