@@ -357,13 +357,24 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
     same double the plain per-line computation gives, for any characters (astral, case-changing,
     separators)."""
-    from ingest.clean_features import LINE_STATS, cached_text_columns, text_columns
+    from ingest.clean_features import (
+        LINE_STATS,
+        N_TOKENS,
+        WORD,
+        cached_text_columns,
+        cached_text_table,
+        text_columns,
+    )
 
     expected = [_reference_line_stats(t) for t in lines]
     for columns in (text_columns(lines), cached_text_columns(lines)):
         assert list(columns) == list(LINE_STATS)
         for i, row in enumerate(expected):
             assert {name: columns[name][i] for name in LINE_STATS} == row
+    table = cached_text_table(lines)
+    assert list(table) == [*LINE_STATS, N_TOKENS]
+    assert table[N_TOKENS] == [float(len(WORD.findall(t.lower()))) for t in lines]
+    assert {name: table[name] for name in LINE_STATS} == text_columns(lines)
 
 
 def test_a_whole_article_on_one_line_without_final_stop_is_kept() -> None:
@@ -512,3 +523,20 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     finally:
         sys.setswitchinterval(interval)
     assert together == alone * 5
+
+
+def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None:
+    """`strip_markdown` skips `_LIST_MARK` and `_BARE_MARKUP` by the line's first character: every code
+    point either pattern can start with must pass the screen."""
+    import re
+
+    from ingest.clean_lines import _LIST_FIRST, _MARKUP_CHARS
+
+    list_start = re.compile(r"[*+\-•·▪►◦‣–—]|\d")
+    bare_start = re.compile(r"[\s*_#>|=\-`~]")
+    for point in range(0x110000):
+        c = chr(point)
+        if list_start.match(c):
+            assert c in _LIST_FIRST or c.isdigit(), hex(point)
+        if bare_start.match(c):
+            assert c.isspace() or c in _MARKUP_CHARS, hex(point)

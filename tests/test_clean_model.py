@@ -78,6 +78,7 @@ _LINES = st.sampled_from(
         "Opponents said the money would be better spent on buses, which carry twice as many people in town.",
         "Visit www.example.com for more | Contact",
         "“Quoted words,” she said...",
+        "Home news and the city council tram line, " * 6,
         "",
     ]
 )
@@ -87,7 +88,15 @@ _LINES = st.sampled_from(
 def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.DataObject) -> None:
     """The cleaner's array path (`model_columns`, `scores_arrays`) gives the doubles of `page_columns` and
     `scores_columns`, to the bit."""
-    from ingest.clean_features import FEATURES, model_columns, page_columns, prose_column, text_columns
+    from ingest.clean_features import (
+        FEATURES,
+        N_TOKENS,
+        cached_text_table,
+        model_columns,
+        page_columns,
+        prose_column,
+        text_columns,
+    )
     from ingest.clean_lines import paragraphs
 
     paras = paragraphs("\n".join(lines))
@@ -97,10 +106,12 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
     stats = text_columns([p.text for p in paras])
     plain = page_columns(paras, hits, stats)
     fast = model_columns(paras, hits, stats, prose_column(stats))
-    assert set(fast) == set(FEATURES)
+    table = cached_text_table([p.text for p in paras])
+    with_tokens = model_columns(paras, hits, stats, prose_column(stats), table[N_TOKENS])
+    assert set(fast) == set(FEATURES) == set(with_tokens)
     for name in FEATURES:
         assert fast[name].dtype.name == "float64"
-        assert fast[name].tolist() == plain[name], name
+        assert fast[name].tolist() == plain[name] == with_tokens[name].tolist(), name
     model = load_model()
     assert model is not None
     assert model.scores_arrays(fast) == model.scores_columns(plain)

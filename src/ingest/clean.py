@@ -26,7 +26,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.clean_features import WORD, cached_text_columns, model_columns, prose_column
+from ingest.clean_features import (
+    N_TOKENS,
+    WORD,
+    cached_text_columns,
+    cached_text_table,
+    model_columns,
+    prose_column,
+)
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
@@ -261,9 +268,10 @@ def _clean(
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:
-        stats = cached_text_columns(texts)
+        stats = cached_text_table(texts)
         prose = prose_column(stats)
-        scores = model.scores_arrays(model_columns(paras, [r is not None for r in reasons], stats, prose))
+        hits = [r is not None for r in reasons]
+        scores = model.scores_arrays(model_columns(paras, hits, stats, prose, stats[N_TOKENS]))
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
         for i, s in enumerate(scores):

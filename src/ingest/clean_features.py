@@ -113,18 +113,30 @@ def cached_text_columns(texts: list[str]) -> dict[str, list[float]]:
     are computed (together, as one page); the memo is emptied when it grows past `_CACHE_LINES`. The page
     is assembled from its own lookups, never read back from the memo, so threads sharing it (a Dask worker)
     cannot see a line vanish."""
+    columns = cached_text_table(texts)
+    del columns[N_TOKENS]
+    return columns
+
+
+N_TOKENS = "n_tokens"
+"""The `\\w+` tokens of the lower-cased line (`len(WORD.findall(text.lower()))`): not a model feature,
+but it lets `model_columns` skip the title-overlap search of lines longer than `_overlap` reads."""
+
+
+def cached_text_table(texts: list[str]) -> dict[str, list[float]]:
+    """`cached_text_columns` and, under `N_TOKENS`, each line's token count (memoized with the rest)."""
     if not texts:
-        return {name: [] for name in LINE_STATS}
+        return {name: [] for name in _TABLE}
     found = {t: _cached_rows.get(t) for t in texts}
     missing = [t for t, row in found.items() if row is None]
     if missing:
         if len(_cached_rows) + len(missing) > _CACHE_LINES:
             _cached_rows.clear()
-        fresh = text_columns(missing)
+        fresh = _text_table(missing)
         for text, row in zip(missing, zip(*fresh.values(), strict=True), strict=True):
             found[text] = _cached_rows[text] = row
     rows = [found[t] for t in texts]
-    return {name: list(values) for name, values in zip(LINE_STATS, zip(*rows, strict=True), strict=True)}
+    return {name: list(values) for name, values in zip(_TABLE, zip(*rows, strict=True), strict=True)}
 
 
 @lru_cache(maxsize=8192)
@@ -144,6 +156,8 @@ LINE_STATS: tuple[str, ...] = (
     "ends_ellipsis",
 )
 """The features `text_columns` computes, each from one paragraph alone."""
+_TABLE: tuple[str, ...] = (*LINE_STATS, N_TOKENS)
+"""What the line memo holds for each line."""
 
 _ALPHA, _DIGIT, _UPPER, _SPACE, _WORDCHAR, _LOWER = 1, 2, 4, 8, 16, 32
 _SEPARATOR, _QUOTE, _SENTENCE_MARK = 64, 128, 256
@@ -192,9 +206,16 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
     `isupper`, `re`'s `\\w+` and `str.count`, so every value is the same double a line-by-line computation
     gives.
     """
+    columns = _text_table(texts)
+    del columns[N_TOKENS]
+    return columns
+
+
+def _text_table(texts: list[str]) -> dict[str, list[float]]:
+    """`text_columns` and `N_TOKENS`, in `_TABLE` order."""
     n = len(texts)
     if n == 0:
-        return {name: [] for name in LINE_STATS}
+        return {name: [] for name in _TABLE}
     page = "\n".join(texts)
     chars_list = [len(t) for t in texts]
     chars = np.asarray(chars_list, dtype=np.int64)
@@ -235,6 +256,7 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
         "first_char_lower": (((opening_flags & _LOWER) != 0) & (chars > 0)).astype(np.float64).tolist(),
         "starts_quote": (((opening_flags & _QUOTE) != 0) & (chars > 0)).astype(np.float64).tolist(),
         "ends_ellipsis": [float(t.endswith(("...", "…", "…»", "...)"))) for t in texts],
+        N_TOKENS: tokens.astype(np.float64).tolist(),
     }
 
 
@@ -393,12 +415,18 @@ def page_columns(
 
 
 def model_columns(
-    paras: list[Para], rule_hits: list[bool], stats: dict[str, list[float]], prose: list[bool]
+    paras: list[Para],
+    rule_hits: list[bool],
+    stats: dict[str, list[float]],
+    prose: list[bool],
+    tokens: list[float] | None = None,
 ) -> dict[str, np.ndarray]:
     """`page_columns` restricted to `FEATURES` (what the classifier reads), as numpy arrays: the same
     doubles (tests/test_clean_model.py compares them), without the block statistics only training reads and
     with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
-    `text_columns`; `prose`: their `prose_column`. The cleaner builds this on every fixpoint pass."""
+    `text_columns`; `prose`: their `prose_column`; `tokens`: the lines' `N_TOKENS`, when known (lines
+    without tokens or with more than `_overlap` reads have no title overlap, and need no search). The
+    cleaner builds this on every fixpoint pass."""
     n = len(paras)
     out: dict[str, np.ndarray] = {name: np.asarray(stats[name], dtype=np.float64) for name in LINE_STATS}
     is_prose = np.asarray(prose, dtype=bool)
@@ -425,7 +453,16 @@ def model_columns(
     counts = Counter(p.text for p in paras)
     out["dup_count"] = np.asarray([min(counts[p.text], 5) for p in paras], dtype=np.float64)
     title_words = _title_words(paras)
-    out["title_overlap"] = np.asarray([0.0] + [_overlap(p.text, title_words) for p in paras[1:]])
+    if tokens is None:
+        overlaps = [_overlap(p.text, title_words) for p in paras[1:]]
+    elif not title_words:
+        overlaps = [0.0] * (n - 1)
+    else:
+        overlaps = [
+            _overlap(p.text, title_words) if 0 < k <= _OVERLAP_MAX_WORDS else 0.0
+            for p, k in zip(paras[1:], tokens[1:], strict=True)
+        ]
+    out["title_overlap"] = np.asarray([0.0, *overlaps], dtype=np.float64)
     hits = np.asarray(rule_hits, dtype=np.float64)
     out["rule_any"] = hits
     out["rule_near"] = _flag_window_mean_array(hits, 3)
@@ -457,10 +494,14 @@ def _title_words(paras: list[Para]) -> frozenset[str]:
     return frozenset(WORD.findall(paras[0].text.lower())) if paras else frozenset()
 
 
+_OVERLAP_MAX_WORDS = 40
+"""Longer lines have no title overlap (running text mentions the title's words by chance)."""
+
+
 @lru_cache(maxsize=8192)
 def _overlap(text: str, title_words: frozenset[str]) -> float:
     words = WORD.findall(text.lower())
-    if not words or not title_words or len(words) > 40:
+    if not words or not title_words or len(words) > _OVERLAP_MAX_WORDS:
         return 0.0
     return sum(1 for w in words if w in title_words) / len(words)
 

@@ -20,6 +20,11 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _BARE_MARKUP = re.compile(r"^[\s*_#>|=\-`~]*$")
+_LIST_FIRST = "*+-•·▪►◦‣–—"
+"""What a `_LIST_MARK` can start with besides a digit (`str.isdigit` holds for every `\\d`): a line
+starting with anything else skips the regex, as do lines `_BARE_MARKUP` cannot match by their first
+character (`strip_markdown` runs on every line of every fixpoint pass)."""
+_MARKUP_CHARS = "*_#>|=-`~"
 
 
 @dataclass(slots=True)
@@ -47,7 +52,7 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
         stripped = _HEADING_MARK.sub("", line)
         is_heading = stripped != line
         line = stripped.rstrip("# ").strip() if is_heading else line
-    mark = _LIST_MARK.match(line)
+    mark = _LIST_MARK.match(line) if line[:1] in _LIST_FIRST or line[:1].isdigit() else None
     if mark:
         is_list = True
         line = line[mark.end() :]
@@ -63,7 +68,8 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
             line = _MD_EMPHASIS.sub("", line)
         if "\\" in line:
             line = _MD_ESCAPE.sub(r"\1", line)
-    if _BARE_MARKUP.match(line):
+    first = line[:1]
+    if (not first or first.isspace() or first in _MARKUP_CHARS) and _BARE_MARKUP.match(line):
         line = ""
     return line.strip(), is_list, is_heading
 
