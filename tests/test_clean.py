@@ -540,3 +540,27 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
             assert c in _LIST_FIRST or c.isdigit(), hex(point)
         if bare_start.match(c):
             assert c.isspace() or c in _MARKUP_CHARS, hex(point)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Jane Roe says:",
+                "July 14, 2015 at 3:53 pm",
+                "Emma",
+                "Reply",
+                "3 days ago",
+                "Great recipe, I tried it last week and it worked, and I would make it again for the family.",
+                "By Max Battcher (123456) wrote: this is a very long comment marker line with many words in it",
+            ]
+        ),
+        max_size=20,
+    )
+)
+def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
+    """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
+    from ingest.clean import _comment_marks
+    from ingest.clean_features import text_columns
+
+    assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)

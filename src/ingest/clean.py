@@ -29,7 +29,6 @@ from functools import lru_cache
 from ingest.clean_features import (
     N_TOKENS,
     WORD,
-    cached_text_columns,
     cached_text_table,
     model_columns,
     prose_column,
@@ -177,7 +176,7 @@ def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
 
 def rule_reasons(paras: list[Para]) -> list[str | None]:
     """The rule decisions for every paragraph before the classifier: keyword rules, markup, widget blocks."""
-    reasons: list[str | None] = [rule_hit(p.text) or ("markup" if p.markup else None) for p in paras]
+    reasons: list[str | None] = [_rule_hit_cached(p.text) or ("markup" if p.markup else None) for p in paras]
     for i, is_widget in enumerate(widget_runs([p.text for p in paras])):
         if is_widget and reasons[i] is None:
             reasons[i] = PRICE_WIDGET.name
@@ -284,8 +283,9 @@ def _clean(
             reasons, [p or w >= LONG_PARAGRAPH_WORDS for p, w in zip(prose, stats["n_words"], strict=True)]
         )
     else:
-        prose = prose_column(cached_text_columns(texts))
-    _comment_sections(texts, reasons, prose)
+        stats = cached_text_table(texts)
+        prose = prose_column(stats)
+    _comment_sections(texts, reasons, prose, stats["n_words"])
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
@@ -341,11 +341,16 @@ def _comment_marker(text: str) -> str | None:
     return COMMENT_SECTION.marker(text)
 
 
-def _comment_marks(texts: list[str]) -> list[tuple[int, str]]:
-    """(line, kind) of every comment marker, a commenter's name above a timestamp included."""
+def _comment_marks(texts: list[str], n_words: list[float] | None = None) -> list[tuple[int, str]]:
+    """(line, kind) of every comment marker, a commenter's name above a timestamp included. `n_words`:
+    the lines' `n_words` statistic, when known: a line longer than `max_marker_words` is no marker, and is
+    not looked up."""
     marks: list[tuple[int, str]] = []
     pattern = COMMENT_SECTION.name_before
+    longest = COMMENT_SECTION.max_marker_words
     for i, text in enumerate(texts):
+        if n_words is not None and n_words[i] > longest:
+            continue
         kind = _comment_marker(text)
         if kind is None:
             continue
@@ -362,12 +367,14 @@ def _comment_marks(texts: list[str]) -> list[tuple[int, str]]:
     return marks
 
 
-def _comment_sections(texts: list[str], reasons: list[str | None], prose: list[bool]) -> None:
+def _comment_sections(
+    texts: list[str], reasons: list[str | None], prose: list[bool], n_words: list[float] | None = None
+) -> None:
     """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
     (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
     some kept running text. Every kept line from the first marker to the last comment's text goes."""
     rule = COMMENT_SECTION
-    marks = _comment_marks(texts)
+    marks = _comment_marks(texts, n_words)
     if len(marks) < rule.min_markers:
         return
     clusters: list[list[tuple[int, str]]] = [[marks[0]]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 _LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—]|\d{1,3}[.)](?=\s))\s+")
@@ -72,6 +73,11 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
     if (not first or first.isspace() or first in _MARKUP_CHARS) and _BARE_MARKUP.match(line):
         line = ""
     return line.strip(), is_list, is_heading
+
+
+_strip_cached = lru_cache(maxsize=8192)(strip_markdown)
+"""`strip_markdown` memoized: every fixpoint pass re-reads the lines the pass before kept, and a site's
+menu and footer lines recur across its pages."""
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -173,7 +179,7 @@ def paragraphs(text: str) -> list[Para]:
                 block += 1
             new_block = True
             continue
-        stripped, is_list, is_heading = strip_markdown(line)
+        stripped, is_list, is_heading = _strip_cached(line)
         para = Para(stripped or line, len(out), is_list, is_heading, block, new_block, markup=not stripped)
         out.append(para)
         new_block = False
