@@ -552,7 +552,7 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
                 "Reply",
                 "3 days ago",
                 "Great recipe, I tried it last week and it worked, and I would make it again for the family.",
-                "By Max Battcher (123456) wrote: this is a very long comment marker line with many words in it",
+                "By Max Battcher (123456) wrote: a long comment marker line with many words in it, fifteen",
             ]
         ),
         max_size=20,
