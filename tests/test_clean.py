@@ -360,6 +360,7 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     from ingest.clean_features import (
         LINE_STATS,
         N_TOKENS,
+        SHORT_TOKENS,
         WORD,
         cached_text_columns,
         cached_text_table,
@@ -372,8 +373,10 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
         for i, row in enumerate(expected):
             assert {name: columns[name][i] for name in LINE_STATS} == row
     table = cached_text_table(lines)
-    assert list(table) == [*LINE_STATS, N_TOKENS]
+    assert list(table) == [*LINE_STATS, N_TOKENS, SHORT_TOKENS]
     assert table[N_TOKENS] == [float(len(WORD.findall(t.lower()))) for t in lines]
+    tokens = [tuple(WORD.findall(t.lower())) for t in lines]
+    assert table[SHORT_TOKENS] == [w if 0 < len(w) <= 40 else () for w in tokens]
     assert {name: table[name] for name in LINE_STATS} == text_columns(lines)
 
 

@@ -90,7 +90,7 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
     `scores_columns`, to the bit."""
     from ingest.clean_features import (
         FEATURES,
-        N_TOKENS,
+        SHORT_TOKENS,
         cached_text_table,
         model_columns,
         page_columns,
@@ -107,7 +107,7 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
     plain = page_columns(paras, hits, stats)
     fast = model_columns(paras, hits, stats, prose_column(stats))
     table = cached_text_table([p.text for p in paras])
-    with_tokens = model_columns(paras, hits, stats, prose_column(stats), table[N_TOKENS])
+    with_tokens = model_columns(paras, hits, stats, prose_column(stats), table[SHORT_TOKENS])
     assert set(fast) == set(FEATURES) == set(with_tokens)
     for name in FEATURES:
         assert fast[name].dtype.name == "float64"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.clean_features import (
-    N_TOKENS,
+    SHORT_TOKENS,
     WORD,
     cached_text_table,
     model_columns,
@@ -270,7 +270,7 @@ def _clean(
         stats = cached_text_table(texts)
         prose = prose_column(stats)
         hits = [r is not None for r in reasons]
-        scores = model.scores_arrays(model_columns(paras, hits, stats, prose, stats[N_TOKENS]))
+        scores = model.scores_arrays(model_columns(paras, hits, stats, prose, stats[SHORT_TOKENS]))
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
         for i, s in enumerate(scores):

@@ -114,7 +114,7 @@ def cached_text_columns(texts: list[str]) -> dict[str, list[float]]:
     is assembled from its own lookups, never read back from the memo, so threads sharing it (a Dask worker)
     cannot see a line vanish."""
     columns = cached_text_table(texts)
-    del columns[N_TOKENS]
+    del columns[N_TOKENS], columns[SHORT_TOKENS]
     return columns
 
 
@@ -124,7 +124,8 @@ but it lets `model_columns` skip the title-overlap search of lines longer than `
 
 
 def cached_text_table(texts: list[str]) -> dict[str, list[float]]:
-    """`cached_text_columns` and, under `N_TOKENS`, each line's token count (memoized with the rest)."""
+    """`cached_text_columns` and, under `N_TOKENS` and `SHORT_TOKENS`, each line's token count and short
+    token tuple (memoized with the rest)."""
     if not texts:
         return {name: [] for name in _TABLE}
     found = {t: _cached_rows.get(t) for t in texts}
@@ -156,7 +157,11 @@ LINE_STATS: tuple[str, ...] = (
     "ends_ellipsis",
 )
 """The features `text_columns` computes, each from one paragraph alone."""
-_TABLE: tuple[str, ...] = (*LINE_STATS, N_TOKENS)
+SHORT_TOKENS = "short_tokens"
+"""The line's lower-cased `\\w+` tokens when it has 1 to `_OVERLAP_MAX_WORDS` of them, else (): all that
+the title overlap reads, so `model_columns` needs no regex per line (the title changes between fixpoint
+passes when the first line goes, so a memo keyed by title misses)."""
+_TABLE: tuple[str, ...] = (*LINE_STATS, N_TOKENS, SHORT_TOKENS)
 """What the line memo holds for each line."""
 
 _ALPHA, _DIGIT, _UPPER, _SPACE, _WORDCHAR, _LOWER = 1, 2, 4, 8, 16, 32
@@ -207,7 +212,7 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
     gives.
     """
     columns = _text_table(texts)
-    del columns[N_TOKENS]
+    del columns[N_TOKENS], columns[SHORT_TOKENS]
     return columns
 
 
@@ -234,7 +239,7 @@ def _text_table(texts: list[str]) -> dict[str, list[float]]:
     words, caps = per_line(starts), per_line(starts & ((flags & _UPPER) != 0))
     marks = ((flags[:-1] & _SENTENCE_MARK) != 0) & (points[1:] == 32)
     sentences = np.bincount(owner[:-1][marks], minlength=n)
-    tokens, stops = _token_counts(texts)
+    tokens, stops, short = _token_counts(texts)
     lasts = [_last_mark(t) for t in texts]
     opening_flags = flags[np.minimum(first, len(flags) - 1)] if len(flags) else np.zeros(n, dtype=np.uint16)
     return {
@@ -257,6 +262,7 @@ def _text_table(texts: list[str]) -> dict[str, list[float]]:
         "starts_quote": (((opening_flags & _QUOTE) != 0) & (chars > 0)).astype(np.float64).tolist(),
         "ends_ellipsis": [float(t.endswith(("...", "…", "…»", "...)"))) for t in texts],
         N_TOKENS: tokens.astype(np.float64).tolist(),
+        SHORT_TOKENS: short,  # type: ignore[dict-item]
     }
 
 
@@ -322,11 +328,23 @@ def line_tokens(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [w for line in per_line for w in line], np.asarray([len(w) for w in per_line], dtype=np.int64)
 
 
-def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(tokens, stop words among them) of every line."""
+def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
+    """(tokens, stop words among them, `SHORT_TOKENS`) of every line."""
     tokens, counts = line_tokens(texts)
     is_stop = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=bool, count=len(tokens))
-    return counts, np.bincount(np.repeat(np.arange(len(texts)), counts)[is_stop], minlength=len(texts))
+    stops = np.bincount(np.repeat(np.arange(len(texts)), counts)[is_stop], minlength=len(texts))
+    return counts, stops, _short_tokens(tokens, counts.tolist())
+
+
+def _short_tokens(tokens: list[str], counts: list[int]) -> list[tuple[str, ...]]:
+    """Each line's tokens where it has 1 to `_OVERLAP_MAX_WORDS` of them (what `_overlap` reads), else ()."""
+    out: list[tuple[str, ...]] = []
+    start = 0
+    for count in counts:
+        end = start + count
+        out.append(tuple(tokens[start:end]) if 0 < count <= _OVERLAP_MAX_WORDS else ())
+        start = end
+    return out
 
 
 def is_prose(stats: dict[str, float]) -> bool:
@@ -419,13 +437,13 @@ def model_columns(
     rule_hits: list[bool],
     stats: dict[str, list[float]],
     prose: list[bool],
-    tokens: list[float] | None = None,
+    tokens: list[tuple[str, ...]] | None = None,
 ) -> dict[str, np.ndarray]:
     """`page_columns` restricted to `FEATURES` (what the classifier reads), as numpy arrays: the same
     doubles (tests/test_clean_model.py compares them), without the block statistics only training reads and
     with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
-    `text_columns`; `prose`: their `prose_column`; `tokens`: the lines' `N_TOKENS`, when known (lines
-    without tokens or with more than `_overlap` reads have no title overlap, and need no search). The
+    `text_columns`; `prose`: their `prose_column`; `tokens`: the lines' `SHORT_TOKENS`, when known (the title
+    overlap is then counted from them, with no regex). The
     cleaner builds this on every fixpoint pass."""
     n = len(paras)
     out: dict[str, np.ndarray] = {name: np.asarray(stats[name], dtype=np.float64) for name in LINE_STATS}
@@ -458,10 +476,8 @@ def model_columns(
     elif not title_words:
         overlaps = [0.0] * (n - 1)
     else:
-        overlaps = [
-            _overlap(p.text, title_words) if 0 < k <= _OVERLAP_MAX_WORDS else 0.0
-            for p, k in zip(paras[1:], tokens[1:], strict=True)
-        ]
+        inside = title_words.__contains__
+        overlaps = [sum(map(inside, words)) / len(words) if words else 0.0 for words in tokens[1:]]
     out["title_overlap"] = np.asarray([0.0, *overlaps], dtype=np.float64)
     hits = np.asarray(rule_hits, dtype=np.float64)
     out["rule_any"] = hits
