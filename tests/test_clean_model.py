@@ -115,3 +115,19 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
     model = load_model()
     assert model is not None
     assert model.scores_arrays(fast) == model.scores_columns(plain)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([30.0, -30.0, -0.0])),
+        max_size=30,
+    )
+)
+def test_logistics_equal_the_scalar_logistic(values: list[float]) -> None:
+    """The page-at-once logistic gives `_logistic` of every value, to the bit, NaN and infinities included."""
+    import numpy as np
+
+    from ingest.clean_model import _logistic, _logistics
+
+    got = _logistics(np.asarray(values, dtype=np.float64))
+    assert [v.hex() for v in got] == [_logistic(v).hex() for v in values]

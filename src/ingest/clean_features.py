@@ -225,8 +225,8 @@ def _text_table(texts: list[str]) -> dict[str, list[float]]:
     chars_list = [len(t) for t in texts]
     chars = np.asarray(chars_list, dtype=np.int64)
     points, flags = _flags_of(page)
-    owner = np.repeat(np.arange(n), chars + 1)[: len(page)]
-    first = np.concatenate(([0], np.cumsum(chars + 1)[:-1]))
+    owner = np.arange(n).repeat(chars + 1)[: len(page)]
+    first = np.concatenate(([0], (chars + 1).cumsum()[:-1]))
 
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.bincount(owner[mask], minlength=n)
@@ -450,7 +450,7 @@ def model_columns(
     is_prose = np.asarray(prose, dtype=bool)
     at = np.arange(n)
     prose_chars = np.asarray([len(p.text) for p in paras], dtype=np.int64) * is_prose
-    running = np.cumsum(prose_chars)
+    running = prose_chars.cumsum()
     total = int(running[-1]) if n else 0
     total = total or 1
     out["is_list"] = np.asarray([p.is_list for p in paras], dtype=np.float64)
@@ -567,7 +567,7 @@ def _flag_window_means(flags: list[float], k: int) -> list[float]:
 def _flag_window_mean_array(values: np.ndarray, k: int) -> np.ndarray:
     """`_flag_window_means` of an array, as an array."""
     n = len(values)
-    prefix = np.concatenate(([0.0], np.cumsum(values)))
+    prefix = np.concatenate(([0.0], values.cumsum()))
     at = np.arange(n)
     lo, hi = np.maximum(0, at - k), np.minimum(n, at + k + 1)
     return (prefix[hi] - prefix[lo] - values) / np.maximum(1, hi - lo - 1)
