@@ -114,7 +114,18 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
         assert fast[name].tolist() == plain[name] == with_tokens[name].tolist(), name
     model = load_model()
     assert model is not None
-    assert model.scores_arrays(fast) == model.scores_columns(plain)
+    assert model.scores_arrays(fast) == model.scores_columns(plain) == _row_scores(model, plain)
+
+
+def _row_scores(model, columns: dict[str, list[float]]) -> list[float]:
+    """The definition, line by line: stage 1 on each row (`Stage.score`, bisect), the context features
+    of its scores, stage 2 on each row with them."""
+    from ingest.clean_model import context_features
+
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    p1 = [model.stage1.score(row) for row in rows]
+    context = context_features(p1, columns["log_chars"])
+    return [model.stage2.score({**row, **ctx}) for row, ctx in zip(rows, context, strict=True)]
 
 
 @given(

@@ -104,6 +104,14 @@ class ArticleModel:
         names.update(dict.fromkeys(n for n, _, _ in self.stage2.table if n not in CONTEXT_FEATURES))
         self.feature_names: tuple[str, ...] = tuple(names)
         """Line features either stage reads (context features excluded), in a fixed order."""
+        first = {name: edges for name, edges, _ in self.stage1.arrays}
+        self.shared_bins: frozenset[str] = frozenset(
+            name
+            for name, edges, _ in self.stage2.arrays
+            if name not in CONTEXT_FEATURES and name in first and np.array_equal(first[name], edges)
+        )
+        """Line features whose bin edges are the same in both stages (all 38 in the shipped model): stage 2
+        reuses stage 1's bin of each line instead of searching again."""
 
     def scores(self, features: list[dict[str, float]]) -> list[float]:
         """Stage-2 scores of every line. Columns instead of merged row dicts: the feature values are read
@@ -137,10 +145,22 @@ class ArticleModel:
     def _score(
         self, columns: dict[str, np.ndarray], log_chars: list[float] | np.ndarray, n: int
     ) -> list[float]:
-        p1 = self.stage1.score_columns(columns, n)
+        bins: dict[str, np.ndarray] = {}
+        z = np.empty(n, dtype=np.float64)
+        z.fill(self.stage1.bias)
+        for name, edges, weights in self.stage1.arrays:
+            found = bins[name] = edges.searchsorted(columns[name], side="right")
+            z += weights[found]
+        p1 = _logistics(z)
         for name, values in context_columns(p1, log_chars).items():
             columns[name] = np.asarray(values, dtype=np.float64)
-        return self.stage2.score_columns(columns, n)
+        z = np.empty(n, dtype=np.float64)
+        z.fill(self.stage2.bias)
+        shared = self.shared_bins
+        for name, edges, weights in self.stage2.arrays:
+            found = bins[name] if name in shared else edges.searchsorted(columns[name], side="right")
+            z += weights[found]
+        return _logistics(z)
 
 
 @cache
