@@ -446,10 +446,11 @@ def model_columns(
     overlap is then counted from them, with no regex). The
     cleaner builds this on every fixpoint pass."""
     n = len(paras)
+    texts = [p.text for p in paras]
     out: dict[str, np.ndarray] = {name: np.asarray(stats[name], dtype=np.float64) for name in LINE_STATS}
     is_prose = np.asarray(prose, dtype=bool)
     at = np.arange(n)
-    prose_chars = np.asarray([len(p.text) for p in paras], dtype=np.int64) * is_prose
+    prose_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n) * is_prose
     running = prose_chars.cumsum()
     total = int(running[-1]) if n else 0
     total = total or 1
@@ -468,16 +469,20 @@ def model_columns(
     out["next_log_chars"] = _shifted(log_chars, -1)
     out["prev_ends_sentence"] = _shifted(sentences, 1)
     out["next_ends_sentence"] = _shifted(sentences, -1)
-    counts = Counter(p.text for p in paras)
-    out["dup_count"] = np.asarray([min(counts[p.text], 5) for p in paras], dtype=np.float64)
+    counts = Counter(texts)
+    if len(counts) == n:
+        out["dup_count"] = np.ones(n, dtype=np.float64)
+    else:
+        repeats = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
+        out["dup_count"] = np.minimum(repeats, 5).astype(np.float64)
     title_words = _title_words(paras)
     if tokens is None:
-        overlaps = [_overlap(p.text, title_words) for p in paras[1:]]
+        overlaps = [_overlap(t, title_words) for t in texts[1:]]
     elif not title_words:
         overlaps = [0.0] * (n - 1)
     else:
-        inside = title_words.__contains__
-        overlaps = [sum(map(inside, words)) / len(words) if words else 0.0 for words in tokens[1:]]
+        inside, apart = title_words.__contains__, title_words.isdisjoint
+        overlaps = [0.0 if apart(words) else sum(map(inside, words)) / len(words) for words in tokens[1:]]
     out["title_overlap"] = np.asarray([0.0, *overlaps], dtype=np.float64)
     hits = np.asarray(rule_hits, dtype=np.float64)
     out["rule_any"] = hits

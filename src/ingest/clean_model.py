@@ -152,8 +152,7 @@ class ArticleModel:
             found = bins[name] = edges.searchsorted(columns[name], side="right")
             z += weights[found]
         p1 = _logistics(z)
-        for name, values in context_columns(p1, log_chars).items():
-            columns[name] = np.asarray(values, dtype=np.float64)
+        columns.update(context_arrays(p1, log_chars))
         z = np.empty(n, dtype=np.float64)
         z.fill(self.stage2.bias)
         shared = self.shared_bins
@@ -188,10 +187,15 @@ def context_columns(p1: list[float], log_chars: list[float] | np.ndarray) -> dic
     """`context_features` as one list per feature (in `CONTEXT_FEATURES` order), the same values.
 
     Sums run left to right (`np.cumsum` is sequential), so every value is the double the plain loop gives."""
+    if len(p1) == 0:
+        return {name: [] for name in CONTEXT_FEATURES}
+    return {name: values.tolist() for name, values in context_arrays(p1, log_chars).items()}
+
+
+def context_arrays(p1: list[float], log_chars: list[float] | np.ndarray) -> dict[str, np.ndarray]:
+    """`context_columns` as arrays (what stage 2 reads), for a non-empty page."""
     n = len(p1)
-    out: dict[str, list[float]] = {name: [] for name in CONTEXT_FEATURES}
-    if n == 0:
-        return out
+    out: dict[str, np.ndarray] = {}
     scores = np.asarray(p1, dtype=np.float64)
     chars = np.asarray(log_chars, dtype=np.float64)
     lo, hi = _max_subarray(((scores - 0.5) * (chars + 0.5)).tolist())
@@ -201,26 +205,22 @@ def context_columns(p1: list[float], log_chars: list[float] | np.ndarray) -> dic
     before = np.concatenate(([0.0], running[:-1]))
     prefix = np.concatenate(([0.0], scores.cumsum()))
     at = np.arange(n)
-    mean3 = _window(prefix, scores, at, 3)
-    mean8 = _window(prefix, scores, at, 8)
-    out["ctx_p_self"] = list(p1)
-    out["ctx_p_prev"] = [0.0, *p1[:-1]]
-    out["ctx_p_next"] = [*p1[1:], 0.0]
-    out["ctx_mean3"] = mean3
-    out["ctx_mean8"] = mean8
-    out["ctx_in_main"] = ((at >= lo) & (at <= hi)).astype(np.float64).tolist()
-    out["ctx_dist_main"] = (
-        np.minimum(np.maximum(np.maximum(lo - at, at - hi), 0), 30).astype(np.float64).tolist()
-    )
-    out["ctx_mass_before"] = (before / total).tolist()
-    out["ctx_mass_after"] = ((total - before - mass) / total).tolist()
+    out["ctx_p_self"] = scores
+    out["ctx_p_prev"] = np.concatenate(([0.0], scores[:-1]))
+    out["ctx_p_next"] = np.concatenate((scores[1:], [0.0]))
+    out["ctx_mean3"] = _window(prefix, scores, at, 3)
+    out["ctx_mean8"] = _window(prefix, scores, at, 8)
+    out["ctx_in_main"] = ((at >= lo) & (at <= hi)).astype(np.float64)
+    out["ctx_dist_main"] = np.minimum(np.maximum(np.maximum(lo - at, at - hi), 0), 30).astype(np.float64)
+    out["ctx_mass_before"] = before / total
+    out["ctx_mass_after"] = (total - before - mass) / total
     return out
 
 
-def _window(prefix: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> list[float]:
+def _window(prefix: np.ndarray, scores: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
     """Mean score of the k lines on each side (the line itself left out)."""
     lo, hi = np.maximum(0, at - k), np.minimum(len(scores), at + k + 1)
-    return ((prefix[hi] - prefix[lo] - scores) / np.maximum(1, hi - lo - 1)).tolist()
+    return (prefix[hi] - prefix[lo] - scores) / np.maximum(1, hi - lo - 1)
 
 
 def _max_subarray(values: list[float]) -> tuple[int, int]:
