@@ -49,6 +49,7 @@ from ingest.rules import (
     WIDGET_LABEL,
     WIDGET_VALUE,
     first_rule,
+    first_rules,
 )
 
 CLASSIFIER_RULE = "classifier:low_article_score"
@@ -122,6 +123,25 @@ def _rule_hit_cached(text: str) -> str | None:
     return _rule_hit(text, len(text.split()))
 
 
+_rule_memo: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
+def page_rule_hits(texts: list[str]) -> list[str | None]:
+    """`rule_hit` of every line of a page, remembered per line like `clean_features.cached_text_table`
+    (the same guard for threads sharing the memo: the page is assembled from its own lookups); the lines
+    not seen before are judged together (`rules.first_rules`), which finds the rules' keys in the whole
+    page at once."""
+    found: dict[str, object] = {t: _rule_memo.get(t, _UNSEEN) for t in texts}
+    missing = [t for t, hit in found.items() if hit is _UNSEEN]
+    if missing:
+        if len(_rule_memo) + len(missing) > _LINE_CACHE:
+            _rule_memo.clear()
+        for text, hit in zip(missing, first_rules(missing, [len(t.split()) for t in missing]), strict=True):
+            found[text] = _rule_memo[text] = hit
+    return [found[t] for t in texts]  # type: ignore[misc]
+
+
 def _rule_hit(text: str, words: int) -> str | None:
     return None if words > _LONGEST_RULE_LINE else first_rule(text, words)
 
@@ -176,7 +196,10 @@ def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
 
 def rule_reasons(paras: list[Para]) -> list[str | None]:
     """The rule decisions for every paragraph before the classifier: keyword rules, markup, widget blocks."""
-    reasons: list[str | None] = [_rule_hit_cached(p.text) or ("markup" if p.markup else None) for p in paras]
+    hits = page_rule_hits([p.text for p in paras])
+    reasons: list[str | None] = [
+        hit or ("markup" if p.markup else None) for hit, p in zip(hits, paras, strict=True)
+    ]
     for i, is_widget in enumerate(widget_runs([p.text for p in paras])):
         if is_widget and reasons[i] is None:
             reasons[i] = PRICE_WIDGET.name

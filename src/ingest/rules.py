@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as _sre_constants
 import re._parser as _sre_parser
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _I = re.IGNORECASE
@@ -503,6 +504,79 @@ def first_rule(line: str, n_words: int) -> str | None:
         if anywhere.search(line) is not None:
             return name
     return None
+
+
+def first_rules(lines: list[str], n_words: list[int]) -> list[str | None]:
+    """`first_rule` of every line of a page at once: the rules' keys are looked for in the page's
+    lower-cased text, key by key (`str.find` over the page), instead of line by line. Every unanchored
+    alternative of every rule needs one of its rule's keys, so a line holding no key whose start
+    alternatives do not match (nearly every line) is decided without entering the rule loop."""
+    out: list[str | None] = [None] * len(lines)
+    candidates = [i for i, words in enumerate(n_words) if words <= _LONGEST]
+    if not candidates:
+        return out
+    lowers = [lines[i].lower() for i in candidates]
+    keyed = _lines_holding_keys(lowers)
+    holding: set[int] = set().union(*keyed.values())
+    for k, i in enumerate(candidates):
+        line = lines[i]
+        any_start = _any_start_matches(line)
+        if not any_start and k not in holding:
+            continue
+        words = n_words[i]
+        for name, max_words, start, anywhere, keys in _SCREENS:
+            if words > max_words:
+                continue
+            if any_start and start is not None and start.match(line):
+                out[i] = name
+                break
+            if anywhere is None or (keys and k not in keyed[name]):
+                continue
+            if anywhere.search(line) is not None:
+                out[i] = name
+                break
+    return out
+
+
+_LONGEST = max(rule.max_words for rule in LINE_RULES)
+_UNKEYED_LOOSE = [name for name, _, _, anywhere, keys in _SCREENS if anywhere is not None and not keys]
+assert not _UNKEYED_LOOSE, f"first_rules assumes every unanchored rule has keys: {_UNKEYED_LOOSE}"
+
+
+def _lines_holding_keys(lowers: list[str]) -> dict[str, set[int]]:
+    """For each rule with keys, the lines (indices into `lowers`) holding one of them. Keys hold no
+    newline, so an occurrence in the joined text lies inside one line."""
+    page = "\n".join(lowers)
+    starts = []
+    at = 0
+    for text in lowers:
+        starts.append(at)
+        at += len(text) + 1
+    found: dict[str, set[int]] = {}
+    out: dict[str, set[int]] = {}
+    for name, _, _, _, keys in _SCREENS:
+        if not keys:
+            continue
+        lines: set[int] = set()
+        for key in keys:
+            if key not in found:
+                found[key] = _occurrences(page, key, starts)
+            lines |= found[key]
+        out[name] = lines
+    return out
+
+
+def _occurrences(page: str, key: str, starts: list[int]) -> set[int]:
+    """Lines of `page` (by their start offsets) holding `key`."""
+    lines: set[int] = set()
+    end = len(page)
+    at = page.find(key)
+    while at >= 0:
+        line = bisect_right(starts, at) - 1
+        lines.add(line)
+        following = starts[line + 1] if line + 1 < len(starts) else end
+        at = page.find(key, following)
+    return lines
 
 
 def _any_start() -> re.Pattern[str]:
