@@ -569,3 +569,17 @@ def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
     from ingest.clean_features import text_columns
 
     assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
+
+
+def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None:
+    """`_footer_metadata` runs its patterns only on lines starting with t/T then h/H: both patterns begin
+    so, and no other character matches t or h under IGNORECASE."""
+    import re
+
+    from ingest.rules import APPEARED_FOOTER, POST_FOOTER
+
+    for pattern in (POST_FOOTER, APPEARED_FOOTER):
+        assert pattern.flags & re.IGNORECASE and re.match(r"\^(?:\(\?:)?th", pattern.pattern), pattern.pattern
+    for letter in "th":
+        folded = re.compile(letter, re.IGNORECASE)
+        assert [chr(c) for c in range(0x110000) if folded.fullmatch(chr(c))] == [letter.upper(), letter]

@@ -515,9 +515,16 @@ def _metadata(paras: list[Para], reasons: list[str | None], result: CleanResult)
 
 def _footer_metadata(texts: list[str], reasons: list[str | None], result: CleanResult) -> None:
     """Syndication footers name the title and site ("The post T appeared first on S"); the footer leaves
-    the body."""
+    the body. Both footer patterns begin "the " or "this " (any case): lines not starting with t, h are
+    passed over without a regex (no other character matches t or h under IGNORECASE, see
+    tests/test_clean.py)."""
     for i, t in enumerate(texts):
-        if reasons[i] in ("syndication_footer", None, CLASSIFIER_RULE) and len(t) < 400:
+        if (
+            t[:1] in "Tt"
+            and t[1:2] in "Hh"
+            and reasons[i] in ("syndication_footer", None, CLASSIFIER_RULE)
+            and len(t) < 400
+        ):
             post = POST_FOOTER.match(t)
             if post:
                 result.title = result.title or post["title"].strip()
