@@ -521,7 +521,7 @@ def first_rules(lines: list[str], n_words: list[int]) -> list[str | None]:
     for k, i in enumerate(candidates):
         line = lines[i]
         any_start = _any_start_matches(line)
-        if not any_start and k not in holding:
+        if not any_start and k not in holding and _ALL_LOOSE_KEYED:
             continue
         words = n_words[i]
         for name, max_words, start, anywhere, keys in _SCREENS:
@@ -539,8 +539,9 @@ def first_rules(lines: list[str], n_words: list[int]) -> list[str | None]:
 
 
 _LONGEST = max(rule.max_words for rule in LINE_RULES)
-_UNKEYED_LOOSE = [name for name, _, _, anywhere, keys in _SCREENS if anywhere is not None and not keys]
-assert not _UNKEYED_LOOSE, f"first_rules assumes every unanchored rule has keys: {_UNKEYED_LOOSE}"
+_ALL_LOOSE_KEYED = all(keys for _, _, _, anywhere, keys in _SCREENS if anywhere is not None)
+"""Every rule with unanchored alternatives has keys (true of `LINE_RULES`): only then can a line holding
+no key skip the rule loop."""
 
 
 def _lines_holding_keys(lowers: list[str]) -> dict[str, set[int]]:
@@ -695,14 +696,25 @@ def _caseless(ch: str) -> bool:
     return not ch.isalpha() and ch.lower() == ch == ch.upper()
 
 
-def _can_begin(firsts: _Firsts, ch: str, flags: int) -> bool:
-    """Whether a match described by `firsts` can begin with `ch`, asked of `re` itself (case folding)."""
+def _ascii_matches(x: str, flags: int) -> frozenset[str]:
+    """The ASCII characters a pattern of the one character `x` matches, asked of `re` itself (case
+    folding included)."""
+    pattern = re.compile(re.escape(x), flags)
+    return frozenset(chr(c) for c in range(0x80) if pattern.fullmatch(chr(c)))
+
+
+def _can_begin(firsts: _Firsts, ch: str, flags: int, folds: dict[str, frozenset[str]]) -> bool:
+    """Whether a match described by `firsts` can begin with the ASCII character `ch`; `folds` memoizes
+    `_ascii_matches`."""
     if firsts is None:
         return True
     chars, categories = firsts
-    return any(re.fullmatch(re.escape(x), ch, flags) for x in chars) or any(
-        _CATEGORY_PATTERNS[k].fullmatch(ch) for k in categories
-    )
+    for x in chars:
+        if x not in folds:
+            folds[x] = _ascii_matches(x, flags)
+        if ch in folds[x]:
+            return True
+    return any(_CATEGORY_PATTERNS[k].fullmatch(ch) for k in categories)
 
 
 def _start_tables() -> tuple[dict[str, re.Pattern[str] | None], list[tuple[frozenset[str], re.Pattern[str]]]]:
@@ -722,10 +734,14 @@ def _start_tables() -> tuple[dict[str, re.Pattern[str] | None], list[tuple[froze
             else:
                 screened.append((alternative, firsts))
     by_char: dict[str, re.Pattern[str] | None] = {}
+    compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+    folds: dict[str, frozenset[str]] = {}
     for code in range(0x80):
         ch = chr(code)
-        chosen = [alternative for alternative, firsts in screened if _can_begin(firsts, ch, flags)]
-        by_char[ch] = re.compile("|".join(f"(?:{a})" for a in chosen), flags) if chosen else None
+        chosen = tuple(a for a, firsts in screened if _can_begin(firsts, ch, flags, folds))
+        if chosen and chosen not in compiled:
+            compiled[chosen] = re.compile("|".join(f"(?:{a})" for a in chosen), flags)
+        by_char[ch] = compiled[chosen] if chosen else None
     return by_char, unscreened
 
 
