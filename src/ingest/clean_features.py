@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -194,6 +195,8 @@ def _flags_of(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(code points, class flags) of every character of `text`; the rare characters beyond the BMP are
     classified one by one."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(points) == 0 or int(points.max()) < _BMP:
+        return points, _bmp_flags()[points]
     astral = points >= _BMP
     flags = _bmp_flags()[np.where(astral, 0, points)]
     if astral.any():
@@ -338,13 +341,11 @@ def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[tuple[
 
 def _short_tokens(tokens: list[str], counts: list[int]) -> list[tuple[str, ...]]:
     """Each line's tokens where it has 1 to `_OVERLAP_MAX_WORDS` of them (what `_overlap` reads), else ()."""
-    out: list[tuple[str, ...]] = []
-    start = 0
-    for count in counts:
-        end = start + count
-        out.append(tuple(tokens[start:end]) if 0 < count <= _OVERLAP_MAX_WORDS else ())
-        start = end
-    return out
+    limit = _OVERLAP_MAX_WORDS
+    return [
+        tuple(tokens[end - count : end]) if 0 < count <= limit else ()
+        for count, end in zip(counts, accumulate(counts), strict=True)
+    ]
 
 
 def is_prose(stats: dict[str, float]) -> bool:
