@@ -448,13 +448,27 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
     same double the plain per-line computation gives, for any characters (astral, case-changing,
     separators)."""
-    from ingest.clean_features import LINE_STATS, cached_text_columns, text_columns
+    from ingest.clean_features import (
+        LINE_STATS,
+        N_TOKENS,
+        SHORT_TOKENS,
+        WORD,
+        cached_text_columns,
+        cached_text_table,
+        text_columns,
+    )
 
     expected = [_reference_line_stats(t) for t in lines]
     for columns in (text_columns(lines), cached_text_columns(lines)):
         assert list(columns) == list(LINE_STATS)
         for i, row in enumerate(expected):
             assert {name: columns[name][i] for name in LINE_STATS} == row
+    table = cached_text_table(lines)
+    assert list(table) == [*LINE_STATS, N_TOKENS, SHORT_TOKENS]
+    assert table[N_TOKENS] == [float(len(WORD.findall(t.lower()))) for t in lines]
+    tokens = [tuple(WORD.findall(t.lower())) for t in lines]
+    assert table[SHORT_TOKENS] == [w if 0 < len(w) <= 40 else () for w in tokens]
+    assert {name: table[name] for name in LINE_STATS} == text_columns(lines)
 
 
 def test_a_whole_article_on_one_line_without_final_stop_is_kept() -> None:
@@ -584,7 +598,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest import clean_features
+    from ingest import clean, clean_features
 
     pages = [
         "\n\n".join(
@@ -595,6 +609,8 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     alone = [clean_text(page).text for page in pages]
     monkeypatch.setattr(clean_features, "_CACHE_LINES", 8)
     clean_features._cached_rows.clear()
+    monkeypatch.setattr(clean, "_LINE_CACHE", 8)
+    clean._rule_memo.clear()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
@@ -603,6 +619,57 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     finally:
         sys.setswitchinterval(interval)
     assert together == alone * 5
+
+
+def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None:
+    """`strip_markdown` skips `_BULLET` and `_BARE_MARKUP` by the line's first character: every code point
+    either pattern can start with must pass the screen."""
+    from ingest.clean_lines import _BARE_MARKUP, _BULLET, _BULLET_FIRST, _MARKUP_CHARS
+
+    for point in range(0x110000):
+        c = chr(point)
+        if _BULLET.match(f"{c} item"):
+            assert c in _BULLET_FIRST, hex(point)
+        if _BARE_MARKUP.match(c) and c:
+            assert c.isspace() or c in _MARKUP_CHARS, hex(point)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Jane Roe says:",
+                "July 14, 2015 at 3:53 pm",
+                "Emma",
+                "Reply",
+                "3 days ago",
+                "Great recipe, I tried it last week and it worked, and I would make it again for the family.",
+                "By Max Battcher (123456) wrote: a long comment marker line with many words in it, fifteen",
+            ]
+        ),
+        max_size=20,
+    )
+)
+def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
+    """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
+    from ingest.clean import _comment_marks
+    from ingest.clean_features import text_columns
+
+    assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
+
+
+def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None:
+    """`_footer_metadata` runs its patterns only on lines starting with t/T then h/H: both patterns begin
+    so, and no other character matches t or h under IGNORECASE."""
+    import re
+
+    from ingest.rules import APPEARED_FOOTER, POST_FOOTER
+
+    for pattern in (POST_FOOTER, APPEARED_FOOTER):
+        assert pattern.flags & re.IGNORECASE and re.match(r"\^(?:\(\?:)?th", pattern.pattern), pattern.pattern
+    for letter in "th":
+        folded = re.compile(letter, re.IGNORECASE)
+        assert [chr(c) for c in range(0x110000) if folded.fullmatch(chr(c))] == [letter.upper(), letter]
 
 
 _DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"

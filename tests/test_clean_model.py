@@ -62,3 +62,83 @@ def test_model_scores_articles_above_menus() -> None:
     )
     scores = model.scores_columns(page_columns(paras, [False] * len(paras)))
     assert min(scores[4:6]) > max(scores[:4])
+
+
+_LINES = st.sampled_from(
+    [
+        "Home",
+        "News",
+        "Share this article",
+        "By Jane Doe",
+        "* Menu item",
+        "## Heading here",
+        "Published 12 May 2024, 10:30 am",
+        "The city council approved the new tram line on Monday after a long debate about its cost, which "
+        "has doubled since the plan was first put to the voters.",
+        "Opponents said the money would be better spent on buses, which carry twice as many people in town.",
+        "Visit www.example.com for more | Contact",
+        "“Quoted words,” she said...",
+        "Home news and the city council tram line, " * 6,
+        "",
+    ]
+)
+
+
+@given(st.lists(_LINES, min_size=1, max_size=40), st.data())
+def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.DataObject) -> None:
+    """The cleaner's array path (`model_columns`, `scores_arrays`) gives the doubles of `page_columns` and
+    `scores_columns`, to the bit."""
+    from ingest.clean_features import (
+        FEATURES,
+        SHORT_TOKENS,
+        cached_text_table,
+        model_columns,
+        page_columns,
+        prose_column,
+        text_columns,
+    )
+    from ingest.clean_lines import paragraphs
+
+    paras = paragraphs("\n".join(lines))
+    if not paras:
+        return
+    hits = data.draw(st.lists(st.booleans(), min_size=len(paras), max_size=len(paras)))
+    stats = text_columns([p.text for p in paras])
+    plain = page_columns(paras, hits, stats)
+    fast = model_columns(paras, hits, stats, prose_column(stats))
+    table = cached_text_table([p.text for p in paras])
+    with_tokens = model_columns(paras, hits, stats, prose_column(stats), table[SHORT_TOKENS])
+    assert set(fast) == set(FEATURES) == set(with_tokens)
+    for name in FEATURES:
+        assert fast[name].dtype.name == "float64"
+        assert fast[name].tolist() == plain[name] == with_tokens[name].tolist(), name
+    model = load_model()
+    assert model is not None
+    assert model.scores_arrays(fast) == model.scores_columns(plain) == _row_scores(model, plain)
+
+
+def _row_scores(model, columns: dict[str, list[float]]) -> list[float]:
+    """The definition, line by line: stage 1 on each row (`Stage.score`, bisect), the context features
+    of its scores, stage 2 on each row with them."""
+    from ingest.clean_model import context_features
+
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    p1 = [model.stage1.score(row) for row in rows]
+    context = context_features(p1, columns["log_chars"])
+    return [model.stage2.score({**row, **ctx}) for row, ctx in zip(rows, context, strict=True)]
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([30.0, -30.0, -0.0])),
+        max_size=30,
+    )
+)
+def test_logistics_equal_the_scalar_logistic(values: list[float]) -> None:
+    """The page-at-once logistic gives `_logistic` of every value, to the bit, NaN and infinities included."""
+    import numpy as np
+
+    from ingest.clean_model import _logistic, _logistics
+
+    got = _logistics(np.asarray(values, dtype=np.float64))
+    assert [v.hex() for v in got] == [_logistic(v).hex() for v in values]

@@ -89,3 +89,28 @@ def test_pull_quote_goes_and_republish_box_goes() -> None:
     reasons: list[str | None] = [None] * len(texts)
     drop_repeats(texts, reasons, [1.0] * len(texts))
     assert reasons == [None, None, None, None, REPEATED_RULE, None, ARTICLE_COPY_RULE]
+
+
+@given(_page(), st.data())
+def test_nothing_found_among_lines_means_nothing_found_among_fewer(
+    texts: list[str], data: st.DataObject
+) -> None:
+    """`clean._repeats_unchanged` skips `drop_repeats` on a later fixpoint pass: where it changed nothing on
+    a page's kept lines, it changes nothing on any sub-multiset of them, in any order, with any scores."""
+    from collections import Counter
+
+    from ingest.clean import _repeats_unchanged
+
+    page = texts + data.draw(st.lists(st.sampled_from(texts), max_size=3))
+    reasons: list[str | None] = [None] * len(page)
+    drop_repeats(page, reasons, data.draw(st.lists(st.floats(0, 1), min_size=len(page), max_size=len(page))))
+    quiet = Counter(page) if all(r is None for r in reasons) else None
+    fewer = data.draw(st.permutations(page))[: data.draw(st.integers(0, len(page)))]
+    fewer_reasons: list[str | None] = [None] * len(fewer)
+    drop_repeats(
+        fewer, fewer_reasons, data.draw(st.lists(st.floats(0, 1), min_size=len(fewer), max_size=len(fewer)))
+    )
+    if _repeats_unchanged(Counter(fewer), quiet):
+        assert fewer_reasons == [None] * len(fewer)
+    if quiet is None:
+        assert not _repeats_unchanged(Counter(fewer), quiet)

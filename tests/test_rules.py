@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ingest.clean import rule_hit, widget_runs
 from ingest.rules import (
@@ -121,3 +123,49 @@ def test_first_rule_agrees_with_matches() -> None:
         words = len(line.split())
         expected = next((r.name for r in LINE_RULES if r.matches(line, words)), None)
         assert first_rule(line, words) == expected, line
+
+
+_STARTS = [t.split()[0] for rule in LINE_RULES for t in rule.examples if t.split()] + [
+    "»",
+    "›",
+    "Home »",
+    "(",
+    "©",
+    "1.2k",
+    "12",
+    " ",
+    "*",
+    "Ｓhare",
+    "ſhare",
+    "İ",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_STARTS), st.text(max_size=8)), max_size=6).map(" ".join))
+@example("Home » News » World")
+@example("News » World » Americas")
+@example("")
+def test_start_screen_equals_the_combined_start_pattern(line: str) -> None:
+    """`first_rule` screens the start-anchored alternatives by the line's first character: the screen
+    decides as the one combined pattern does, on any text."""
+    from ingest.rules import _ANY_START, _any_start_matches
+
+    assert _any_start_matches(line) == (_ANY_START.match(line) is not None), line
+    words = len(line.split())
+    expected = next((r.name for r in LINE_RULES if r.matches(line, words)), None)
+    assert first_rule(line, words) == expected, line
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from(_STARTS), st.text(max_size=8)), max_size=6).map(" ".join), st.data()
+)
+def test_page_of_lines_gets_the_rules_of_each_line(line: str, data: st.DataObject) -> None:
+    """`first_rules` (the rules' keys found in the whole page at once) names, for every line, what
+    `first_rule` names for it alone."""
+    from ingest.rules import first_rules
+
+    examples = [t for rule in LINE_RULES for t in (*rule.examples, *rule.counterexamples)]
+    page = [line, *data.draw(st.lists(st.sampled_from([*examples, "", "x", "Reply", "Log in"]), max_size=8))]
+    page = data.draw(st.permutations(page))
+    words = [len(t.split()) for t in page]
+    assert first_rules(page, words) == [first_rule(t, w) for t, w in zip(page, words, strict=True)]

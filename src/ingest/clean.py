@@ -22,10 +22,17 @@ and 6 only, no layout rewriting, never emptied); steps 1, 3 and 4 are built for 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.clean_features import WORD, cached_text_columns, page_columns, prose_column
+from ingest.clean_features import (
+    SHORT_TOKENS,
+    WORD,
+    cached_text_table,
+    model_columns,
+    prose_column,
+)
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
@@ -42,6 +49,7 @@ from ingest.rules import (
     WIDGET_LABEL,
     WIDGET_VALUE,
     first_rule,
+    first_rules,
 )
 
 CLASSIFIER_RULE = "classifier:low_article_score"
@@ -115,6 +123,25 @@ def _rule_hit_cached(text: str) -> str | None:
     return _rule_hit(text, len(text.split()))
 
 
+_rule_memo: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
+def page_rule_hits(texts: list[str]) -> list[str | None]:
+    """`rule_hit` of every line of a page, remembered per line like `clean_features.cached_text_table`
+    (the same guard for threads sharing the memo: the page is assembled from its own lookups); the lines
+    not seen before are judged together (`rules.first_rules`), which finds the rules' keys in the whole
+    page at once."""
+    found: dict[str, object] = {t: _rule_memo.get(t, _UNSEEN) for t in texts}
+    missing = [t for t, hit in found.items() if hit is _UNSEEN]
+    if missing:
+        if len(_rule_memo) + len(missing) > _LINE_CACHE:
+            _rule_memo.clear()
+        for text, hit in zip(missing, first_rules(missing, [len(t.split()) for t in missing]), strict=True):
+            found[text] = _rule_memo[text] = hit
+    return [found[t] for t in texts]  # type: ignore[misc]
+
+
 def _rule_hit(text: str, words: int) -> str | None:
     return None if words > _LONGEST_RULE_LINE else first_rule(text, words)
 
@@ -169,7 +196,10 @@ def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
 
 def rule_reasons(paras: list[Para]) -> list[str | None]:
     """The rule decisions for every paragraph before the classifier: keyword rules, markup, widget blocks."""
-    reasons: list[str | None] = [rule_hit(p.text) or ("markup" if p.markup else None) for p in paras]
+    hits = page_rule_hits([p.text for p in paras])
+    reasons: list[str | None] = [
+        hit or ("markup" if p.markup else None) for hit, p in zip(hits, paras, strict=True)
+    ]
     for i, is_widget in enumerate(widget_runs([p.text for p in paras])):
         if is_widget and reasons[i] is None:
             reasons[i] = PRICE_WIDGET.name
@@ -198,9 +228,9 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     if second_pass:
         return clean_extracted(text if isinstance(text, str) else "", config)
     try:
-        result = _clean(text if isinstance(text, str) else "", config)
+        result, quiet = _clean(text if isinstance(text, str) else "", config)
         for _ in range(config.max_passes - 1):
-            again = _clean(result.text, config)
+            again, quiet = _clean(result.text, config, quiet)
             if not again.removed and again.text == result.text:
                 break
             result = _merge(result, again)
@@ -244,24 +274,28 @@ def _plain_lines(text: str) -> list[str]:
     return [s for s in (line.strip() for line in text.splitlines()) if s]
 
 
-def _clean(text: str, config: CleanConfig) -> CleanResult:
+def _clean(
+    text: str, config: CleanConfig, quiet: Counter[str] | None = None
+) -> tuple[CleanResult, Counter[str] | None]:
+    """One pass of the cleaner, and the kept lines among which `drop_repeats` found nothing (None when it
+    found something or did not run). `quiet`: that multiset from the pass before (`_repeats_unchanged`)."""
     if len(text) > config.max_chars:
         text = text[: config.max_chars]
     paras = paragraphs(text)
     if not config.enabled or not paras:
-        return CleanResult(text="\n".join(p.text for p in paras))
+        return CleanResult(text="\n".join(p.text for p in paras)), None
     n = len(paras)
     texts = [p.text for p in paras]
     reasons = rule_reasons(paras)
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:
-        stats = cached_text_columns(texts)
-        features = page_columns(paras, [r is not None for r in reasons], stats)
-        scores = model.scores_columns(features)
+        stats = cached_text_table(texts)
+        prose = prose_column(stats)
+        hits = [r is not None for r in reasons]
+        scores = model.scores_arrays(model_columns(paras, hits, stats, prose, stats[SHORT_TOKENS]))
         threshold = model.threshold if config.threshold is None else config.threshold
         prose_threshold = min(threshold, model.prose_threshold)
-        prose = prose_column(stats)
         for i, s in enumerate(scores):
             limit = prose_threshold if prose[i] else threshold
             if reasons[i] is None and s < limit:
@@ -272,16 +306,35 @@ def _clean(text: str, config: CleanConfig) -> CleanResult:
             reasons, [p or w >= LONG_PARAGRAPH_WORDS for p, w in zip(prose, stats["n_words"], strict=True)]
         )
     else:
-        prose = prose_column(cached_text_columns(texts))
-    _comment_sections(texts, reasons, prose)
+        stats = cached_text_table(texts)
+        prose = prose_column(stats)
+    _comment_sections(texts, reasons, prose, stats["n_words"])
     result = CleanResult(text="")
     if config.extract_metadata:
         _metadata(paras, reasons, result)
+    kept_now: Counter[str] | None = None
     if config.drop_repeats:
-        drop_repeats(texts, reasons, scores)
+        kept_now = Counter(t for t, r in zip(texts, reasons, strict=True) if r is None)
+        if not _repeats_unchanged(kept_now, quiet):
+            before = list(reasons)
+            drop_repeats(texts, reasons, scores)
+            if reasons != before:
+                kept_now = None
     result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
     result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
-    return result
+    return result, kept_now
+
+
+def _repeats_unchanged(kept: Counter[str], quiet: Counter[str] | None) -> bool:
+    """Whether `drop_repeats` is sure to change nothing: the kept lines are a sub-multiset of lines among
+    which it changed nothing (the pass before, whose output this pass re-reads).
+
+    Why that suffices: every decision of `drop_repeats` is a property of the kept lines' texts, never of
+    their neighbours. An identical pair here was an identical pair there; a containment (shared trigrams of
+    two texts, their lengths) is the same pair of texts there, and a probe here was a probe there since the
+    longest kept line can only have gone. The fixpoint passes spend a third of their time on repeats that
+    the first pass already ruled out (tested against running `drop_repeats` in tests/test_clean.py)."""
+    return quiet is not None and not kept - quiet
 
 
 def _continue_prose(reasons: list[str | None], scores: list[float], prose: list[bool], floor: float) -> None:
@@ -311,11 +364,16 @@ def _comment_marker(text: str) -> str | None:
     return COMMENT_SECTION.marker(text)
 
 
-def _comment_marks(texts: list[str]) -> list[tuple[int, str]]:
-    """(line, kind) of every comment marker, a commenter's name above a timestamp included."""
+def _comment_marks(texts: list[str], n_words: list[float] | None = None) -> list[tuple[int, str]]:
+    """(line, kind) of every comment marker, a commenter's name above a timestamp included. `n_words`:
+    the lines' `n_words` statistic, when known: a line longer than `max_marker_words` is no marker, and is
+    not looked up."""
     marks: list[tuple[int, str]] = []
     pattern = COMMENT_SECTION.name_before
+    longest = COMMENT_SECTION.max_marker_words
     for i, text in enumerate(texts):
+        if n_words is not None and n_words[i] > longest:
+            continue
         kind = _comment_marker(text)
         if kind is None:
             continue
@@ -332,12 +390,14 @@ def _comment_marks(texts: list[str]) -> list[tuple[int, str]]:
     return marks
 
 
-def _comment_sections(texts: list[str], reasons: list[str | None], prose: list[bool]) -> None:
+def _comment_sections(
+    texts: list[str], reasons: list[str | None], prose: list[bool], n_words: list[float] | None = None
+) -> None:
     """Drop reader comment threads as a whole (`rules.COMMENT_SECTION`): a cluster of comment markers
     (bylines with "says:", timestamps, reply controls, scores) of at least two kinds, close together, after
     some kept running text. Every kept line from the first marker to the last comment's text goes."""
     rule = COMMENT_SECTION
-    marks = _comment_marks(texts)
+    marks = _comment_marks(texts, n_words)
     if len(marks) < rule.min_markers:
         return
     clusters: list[list[tuple[int, str]]] = [[marks[0]]]
@@ -455,9 +515,16 @@ def _metadata(paras: list[Para], reasons: list[str | None], result: CleanResult)
 
 def _footer_metadata(texts: list[str], reasons: list[str | None], result: CleanResult) -> None:
     """Syndication footers name the title and site ("The post T appeared first on S"); the footer leaves
-    the body."""
+    the body. Both footer patterns begin "the " or "this " (any case): lines not starting with t, h are
+    passed over without a regex (no other character matches t or h under IGNORECASE, see
+    tests/test_clean.py)."""
     for i, t in enumerate(texts):
-        if reasons[i] in ("syndication_footer", None, CLASSIFIER_RULE) and len(t) < 400:
+        if (
+            t[:1] in "Tt"
+            and t[1:2] in "Hh"
+            and reasons[i] in ("syndication_footer", None, CLASSIFIER_RULE)
+            and len(t) < 400
+        ):
             post = POST_FOOTER.match(t)
             if post:
                 result.title = result.title or post["title"].strip()

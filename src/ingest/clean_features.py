@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -113,18 +114,31 @@ def cached_text_columns(texts: list[str]) -> dict[str, list[float]]:
     are computed (together, as one page); the memo is emptied when it grows past `_CACHE_LINES`. The page
     is assembled from its own lookups, never read back from the memo, so threads sharing it (a Dask worker)
     cannot see a line vanish."""
+    columns = cached_text_table(texts)
+    del columns[N_TOKENS], columns[SHORT_TOKENS]
+    return columns
+
+
+N_TOKENS = "n_tokens"
+"""The `\\w+` tokens of the lower-cased line (`len(WORD.findall(text.lower()))`): not a model feature,
+but it lets `model_columns` skip the title-overlap search of lines longer than `_overlap` reads."""
+
+
+def cached_text_table(texts: list[str]) -> dict[str, list[float]]:
+    """`cached_text_columns` and, under `N_TOKENS` and `SHORT_TOKENS`, each line's token count and short
+    token tuple (memoized with the rest)."""
     if not texts:
-        return {name: [] for name in LINE_STATS}
+        return {name: [] for name in _TABLE}
     found = {t: _cached_rows.get(t) for t in texts}
     missing = [t for t, row in found.items() if row is None]
     if missing:
         if len(_cached_rows) + len(missing) > _CACHE_LINES:
             _cached_rows.clear()
-        fresh = text_columns(missing)
+        fresh = _text_table(missing)
         for text, row in zip(missing, zip(*fresh.values(), strict=True), strict=True):
             found[text] = _cached_rows[text] = row
     rows = [found[t] for t in texts]
-    return {name: list(values) for name, values in zip(LINE_STATS, zip(*rows, strict=True), strict=True)}
+    return {name: list(values) for name, values in zip(_TABLE, zip(*rows, strict=True), strict=True)}
 
 
 @lru_cache(maxsize=8192)
@@ -144,6 +158,12 @@ LINE_STATS: tuple[str, ...] = (
     "ends_ellipsis",
 )
 """The features `text_columns` computes, each from one paragraph alone."""
+SHORT_TOKENS = "short_tokens"
+"""The line's lower-cased `\\w+` tokens when it has 1 to `_OVERLAP_MAX_WORDS` of them, else (): all that
+the title overlap reads, so `model_columns` needs no regex per line (the title changes between fixpoint
+passes when the first line goes, so a memo keyed by title misses)."""
+_TABLE: tuple[str, ...] = (*LINE_STATS, N_TOKENS, SHORT_TOKENS)
+"""What the line memo holds for each line."""
 
 _ALPHA, _DIGIT, _UPPER, _SPACE, _WORDCHAR, _LOWER = 1, 2, 4, 8, 16, 32
 _SEPARATOR, _QUOTE, _SENTENCE_MARK = 64, 128, 256
@@ -175,6 +195,8 @@ def _flags_of(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(code points, class flags) of every character of `text`; the rare characters beyond the BMP are
     classified one by one."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(points) == 0 or int(points.max()) < _BMP:
+        return points, _bmp_flags()[points]
     astral = points >= _BMP
     flags = _bmp_flags()[np.where(astral, 0, points)]
     if astral.any():
@@ -192,15 +214,22 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
     `isupper`, `re`'s `\\w+` and `str.count`, so every value is the same double a line-by-line computation
     gives.
     """
+    columns = _text_table(texts)
+    del columns[N_TOKENS], columns[SHORT_TOKENS]
+    return columns
+
+
+def _text_table(texts: list[str]) -> dict[str, list[float]]:
+    """`text_columns` and `N_TOKENS`, in `_TABLE` order."""
     n = len(texts)
     if n == 0:
-        return {name: [] for name in LINE_STATS}
+        return {name: [] for name in _TABLE}
     page = "\n".join(texts)
     chars_list = [len(t) for t in texts]
     chars = np.asarray(chars_list, dtype=np.int64)
     points, flags = _flags_of(page)
-    owner = np.repeat(np.arange(n), chars + 1)[: len(page)]
-    first = np.concatenate(([0], np.cumsum(chars + 1)[:-1]))
+    owner = np.arange(n).repeat(chars + 1)[: len(page)]
+    first = np.concatenate(([0], (chars + 1).cumsum()[:-1]))
 
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.bincount(owner[mask], minlength=n)
@@ -213,7 +242,7 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
     words, caps = per_line(starts), per_line(starts & ((flags & _UPPER) != 0))
     marks = ((flags[:-1] & _SENTENCE_MARK) != 0) & (points[1:] == 32)
     sentences = np.bincount(owner[:-1][marks], minlength=n)
-    tokens, stops = _token_counts(texts)
+    tokens, stops, short = _token_counts(texts)
     lasts = [_last_mark(t) for t in texts]
     opening_flags = flags[np.minimum(first, len(flags) - 1)] if len(flags) else np.zeros(n, dtype=np.uint16)
     return {
@@ -235,6 +264,8 @@ def text_columns(texts: list[str]) -> dict[str, list[float]]:
         "first_char_lower": (((opening_flags & _LOWER) != 0) & (chars > 0)).astype(np.float64).tolist(),
         "starts_quote": (((opening_flags & _QUOTE) != 0) & (chars > 0)).astype(np.float64).tolist(),
         "ends_ellipsis": [float(t.endswith(("...", "…", "…»", "...)"))) for t in texts],
+        N_TOKENS: tokens.astype(np.float64).tolist(),
+        SHORT_TOKENS: short,  # type: ignore[dict-item]
     }
 
 
@@ -300,11 +331,21 @@ def line_tokens(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [w for line in per_line for w in line], np.asarray([len(w) for w in per_line], dtype=np.int64)
 
 
-def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(tokens, stop words among them) of every line."""
+def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
+    """(tokens, stop words among them, `SHORT_TOKENS`) of every line."""
     tokens, counts = line_tokens(texts)
     is_stop = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=bool, count=len(tokens))
-    return counts, np.bincount(np.repeat(np.arange(len(texts)), counts)[is_stop], minlength=len(texts))
+    stops = np.bincount(np.repeat(np.arange(len(texts)), counts)[is_stop], minlength=len(texts))
+    return counts, stops, _short_tokens(tokens, counts.tolist())
+
+
+def _short_tokens(tokens: list[str], counts: list[int]) -> list[tuple[str, ...]]:
+    """Each line's tokens where it has 1 to `_OVERLAP_MAX_WORDS` of them (what `_overlap` reads), else ()."""
+    limit = _OVERLAP_MAX_WORDS
+    return [
+        tuple(tokens[end - count : end]) if 0 < count <= limit else ()
+        for count, end in zip(counts, accumulate(counts), strict=True)
+    ]
 
 
 def is_prose(stats: dict[str, float]) -> bool:
@@ -392,15 +433,97 @@ def page_columns(
     return out
 
 
+def model_columns(
+    paras: list[Para],
+    rule_hits: list[bool],
+    stats: dict[str, list[float]],
+    prose: list[bool],
+    tokens: list[tuple[str, ...]] | None = None,
+) -> dict[str, np.ndarray]:
+    """`page_columns` restricted to `FEATURES` (what the classifier reads), as numpy arrays: the same
+    doubles (tests/test_clean_model.py compares them), without the block statistics only training reads and
+    with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
+    `text_columns`; `prose`: their `prose_column`; `tokens`: the lines' `SHORT_TOKENS`, when known (the title
+    overlap is then counted from them, with no regex). The
+    cleaner builds this on every fixpoint pass."""
+    n = len(paras)
+    texts = [p.text for p in paras]
+    out: dict[str, np.ndarray] = {name: np.asarray(stats[name], dtype=np.float64) for name in LINE_STATS}
+    is_prose = np.asarray(prose, dtype=bool)
+    at = np.arange(n)
+    prose_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n) * is_prose
+    running = prose_chars.cumsum()
+    total = int(running[-1]) if n else 0
+    total = total or 1
+    out["is_list"] = np.asarray([p.is_list for p in paras], dtype=np.float64)
+    out["is_heading"] = np.asarray([p.is_heading for p in paras], dtype=np.float64)
+    out["pos_rel"] = at / n
+    out["prose_before"] = (running - prose_chars) / total
+    out["prose_after"] = (total - running) / total if total > 1 else np.zeros(n, dtype=np.float64)
+    out["dist_prev_prose"] = _prose_distances(is_prose, at)
+    out["dist_next_prose"] = _prose_distances(is_prose[::-1], at)[::-1]
+    log_chars = out["log_chars"]
+    sentences = out["ends_sentence"]
+    out["win2_log_chars"] = _window_mean_array(log_chars, 2)
+    out["win6_log_chars"] = _window_mean_array(log_chars, 6)
+    out["prev_log_chars"] = _shifted(log_chars, 1)
+    out["next_log_chars"] = _shifted(log_chars, -1)
+    out["prev_ends_sentence"] = _shifted(sentences, 1)
+    out["next_ends_sentence"] = _shifted(sentences, -1)
+    counts = Counter(texts)
+    if len(counts) == n:
+        out["dup_count"] = np.ones(n, dtype=np.float64)
+    else:
+        repeats = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
+        out["dup_count"] = np.minimum(repeats, 5).astype(np.float64)
+    title_words = _title_words(paras)
+    if tokens is None:
+        overlaps = [_overlap(t, title_words) for t in texts[1:]]
+    elif not title_words:
+        overlaps = [0.0] * (n - 1)
+    else:
+        inside, apart = title_words.__contains__, title_words.isdisjoint
+        overlaps = [0.0 if apart(words) else sum(map(inside, words)) / len(words) for words in tokens[1:]]
+    out["title_overlap"] = np.asarray([0.0, *overlaps], dtype=np.float64)
+    hits = np.asarray(rule_hits, dtype=np.float64)
+    out["rule_any"] = hits
+    out["rule_near"] = _flag_window_mean_array(hits, 3)
+    out["win3_cap_share"] = _window_mean_array(out["cap_share"], 3)
+    out["win3_sentence"] = _flag_window_mean_array(sentences, 3)
+    out["win3_prose"] = _flag_window_mean_array(is_prose.astype(np.float64), 3)
+    return out
+
+
+def _prose_distances(prose: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """`_distance_to_prose` (forwards) as arrays: lines since the last prose line, 0 on prose, at most 30
+    (30 before the first)."""
+    last = np.maximum.accumulate(np.where(prose, at, -1))
+    return np.where(prose, 0, np.where(last < 0, 30, np.minimum(at - last, 30))).astype(np.float64)
+
+
+def _shifted(values: np.ndarray, by: int) -> np.ndarray:
+    """The previous (`by`=1) or next (`by`=-1) line's value, 0.0 past the ends."""
+    out = np.zeros_like(values)
+    if by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
 def _title_words(paras: list[Para]) -> frozenset[str]:
     """Words of the page's first line: html-text and similar converters put the HTML <title> there."""
     return frozenset(WORD.findall(paras[0].text.lower())) if paras else frozenset()
 
 
+_OVERLAP_MAX_WORDS = 40
+"""Longer lines have no title overlap (running text mentions the title's words by chance)."""
+
+
 @lru_cache(maxsize=8192)
 def _overlap(text: str, title_words: frozenset[str]) -> float:
     words = WORD.findall(text.lower())
-    if not words or not title_words or len(words) > 40:
+    if not words or not title_words or len(words) > _OVERLAP_MAX_WORDS:
         return 0.0
     return sum(1 for w in words if w in title_words) / len(words)
 
@@ -422,8 +545,12 @@ def _window_means(values: list[float], k: int) -> list[float]:
 
     The window sums are built by adding the shifted columns from the leftmost offset to the rightmost, so
     each is the same left-to-right sum (to the bit) that `sum(values[i - k : i + k + 1])` gives."""
-    n = len(values)
-    column = np.asarray(values, dtype=np.float64)
+    return _window_mean_array(np.asarray(values, dtype=np.float64), k).tolist()
+
+
+def _window_mean_array(column: np.ndarray, k: int) -> np.ndarray:
+    """`_window_means` of an array, as an array."""
+    n = len(column)
     total = np.zeros(n, dtype=np.float64)
     for offset in range(-min(k, n - 1), min(k, n - 1) + 1):
         if offset < 0:
@@ -434,15 +561,19 @@ def _window_means(values: list[float], k: int) -> list[float]:
             total += column
     at = np.arange(n)
     size = np.minimum(n, at + k + 1) - np.maximum(0, at - k) - 1
-    return ((total - column) / np.maximum(1, size)).tolist()
+    return (total - column) / np.maximum(1, size)
 
 
 def _flag_window_means(flags: list[float], k: int) -> list[float]:
     """`_window_means` of 0.0/1.0 flags with numpy prefix sums: sums of small whole numbers are exact in
     floats, so each mean is the same to the bit as the slice sum's, without a Python loop."""
-    n = len(flags)
-    values = np.asarray(flags, dtype=np.float64)
-    prefix = np.concatenate(([0.0], np.cumsum(values)))
+    return _flag_window_mean_array(np.asarray(flags, dtype=np.float64), k).tolist()
+
+
+def _flag_window_mean_array(values: np.ndarray, k: int) -> np.ndarray:
+    """`_flag_window_means` of an array, as an array."""
+    n = len(values)
+    prefix = np.concatenate(([0.0], values.cumsum()))
     at = np.arange(n)
     lo, hi = np.maximum(0, at - k), np.minimum(n, at + k + 1)
-    return ((prefix[hi] - prefix[lo] - values) / np.maximum(1, hi - lo - 1)).tolist()
+    return (prefix[hi] - prefix[lo] - values) / np.maximum(1, hi - lo - 1)

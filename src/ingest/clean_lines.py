@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 _LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= )|\d{1,3}[.)](?=\s))\s+")
@@ -22,6 +23,11 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _BARE_MARKUP = re.compile(r"^[\s*_#>|=\-`~]*$")
+_BULLET_FIRST = "*+-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖o"
+"""What a `_BULLET` can start with: a line starting with anything else skips the regex, as do lines
+`_BARE_MARKUP` cannot match by their first character (`strip_markdown` runs on every line of every
+fixpoint pass)."""
+_MARKUP_CHARS = "*_#>|=-`~"
 
 
 @dataclass(slots=True)
@@ -56,7 +62,7 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
             if stripped != line:
                 is_heading = True
                 line = stripped.rstrip("# ").strip()
-        mark = _BULLET.match(line)
+        mark = _BULLET.match(line) if line[:1] in _BULLET_FIRST else None
         if mark:
             is_list = True
             line = line[mark.end() :]
@@ -69,7 +75,8 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
             line = _MD_ESCAPE.sub(r"\1", line)
         line = line.strip()
     is_list = is_list or _NUMBERED.match(line) is not None
-    if _BARE_MARKUP.match(line):
+    first = line[:1]
+    if (not first or first.isspace() or first in _MARKUP_CHARS) and _BARE_MARKUP.match(line):
         line = ""
     return line.strip(), is_list, is_heading
 
@@ -143,6 +150,11 @@ _CLOSING_START = re.compile(r"^[,.;:!?)\]](?:\s|$)")
 _ONE_SPACE_START = re.compile(r"^ \S")
 _MIN_FRAGMENT_MARKS = 5
 _FRAGMENT_SHARE = 0.01
+
+
+_strip_cached = lru_cache(maxsize=8192)(strip_markdown)
+"""`strip_markdown` memoized: every fixpoint pass re-reads the lines the pass before kept, and a site's
+menu and footer lines recur across its pages."""
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -258,7 +270,7 @@ def paragraphs(text: str) -> list[Para]:
                 block += 1
             new_block = True
             continue
-        stripped, is_list, is_heading = strip_markdown(line)
+        stripped, is_list, is_heading = _strip_cached(line)
         para = Para(stripped or line, len(out), is_list, is_heading, block, new_block, markup=not stripped)
         out.append(para)
         new_block = False
