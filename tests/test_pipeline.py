@@ -183,3 +183,27 @@ def test_html_main_text_gets_the_precise_second_pass_only() -> None:
 def test_missing_raw_folder_is_a_run_error(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="raw folder not found"):
         run(tmp_path / "nope", tmp_path / "out", SERIAL)
+
+
+def test_a_step_that_raises_rejects_only_its_document_as_internal_error() -> None:
+    """The cleaner has no catch-all of its own: a bug surfaces here, as the document's `internal_error`
+    with the exception in `detail`, and the steps after it do not run; other documents are unaffected."""
+    from ingest.pipeline import document_steps, process_document
+
+    config = IngestConfig()
+    calls: list[str] = []
+
+    def broken(doc: Document) -> Document:
+        calls.append(doc.source_path)
+        if doc.source_path == "bad.txt":
+            raise IndexError("list index out of range")
+        return doc
+
+    steps = [broken, *document_steps(config)]
+    text = "The council voted on Tuesday to extend the tram line to the harbour, ending a decade of debate."
+    bad = process_document(Document("bad.txt", content_type="text/plain", raw_text=text), steps, config)
+    good = process_document(Document("good.txt", content_type="text/plain", raw_text=text), steps, config)
+    assert (bad.reason, bad.detail) == ("internal_error", "IndexError: list index out of range")
+    assert bad.text is None and bad.doc_id
+    assert good.reason is None and good.text == text
+    assert calls == ["bad.txt", "good.txt"]

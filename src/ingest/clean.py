@@ -219,25 +219,27 @@ def _merge(first: CleanResult, second: CleanResult) -> CleanResult:
 
 
 def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: bool = False) -> CleanResult:
-    """Keep the article body of a whole-page text; never raises on any string.
+    """Keep the article body of a whole-page text; raises on no string (property-tested with hypothesis).
+
+    There is deliberately no catch-all here: a bug that slipped past the tests surfaces as the document's
+    `internal_error` rejection (the pipeline's per-document guard, error in `detail`, counted in the run
+    summary) instead of an uncleaned page passing as clean.
 
     `second_pass`: the text is already an extractor's main text (trafilatura on HTML), so only the precise
     rules run (see `clean_extracted`): the layout, classifier and position judgements are built for whole
     pages, and on a main text they cost more article than noise.
     """
+    if not isinstance(text, str):
+        text = ""
     if second_pass:
-        return clean_extracted(text if isinstance(text, str) else "", config)
-    try:
-        result, quiet = _clean(text if isinstance(text, str) else "", config)
-        for _ in range(config.max_passes - 1):
-            again, quiet = _clean(result.text, config, quiet)
-            if not again.removed and again.text == result.text:
-                break
-            result = _merge(result, again)
-        return result
-    except Exception:
-        paras = paragraphs(text) if isinstance(text, str) else []
-        return CleanResult(text="\n".join(p.text for p in paras))
+        return clean_extracted(text, config)
+    result, quiet = _clean(text, config)
+    for _ in range(config.max_passes - 1):
+        again, quiet = _clean(result.text, config, quiet)
+        if not again.removed and again.text == result.text:
+            break
+        result = _merge(result, again)
+    return result
 
 
 def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:
@@ -250,23 +252,20 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResu
     whose every line looks like noise is one the rules misread. One pass is a fixpoint: no rule reads
     another line, and repeats are judged among kept lines only.
     """
-    try:
-        texts = _plain_lines(text[: config.max_chars])
-        if not config.enabled or not texts:
-            return CleanResult(text="\n".join(texts))
-        reasons = [rule_hit(t) for t in texts]
-        if config.drop_repeats:
-            drop_repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
-        if all(r is not None for r in reasons):
-            return CleanResult(text="\n".join(texts))
-        result = CleanResult(text="")
-        if config.extract_metadata:
-            _footer_metadata(texts, reasons, result)
-        result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
-        result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
-        return result
-    except Exception:
-        return CleanResult(text="\n".join(_plain_lines(text)))
+    texts = _plain_lines(text[: config.max_chars])
+    if not config.enabled or not texts:
+        return CleanResult(text="\n".join(texts))
+    reasons = [rule_hit(t) for t in texts]
+    if config.drop_repeats:
+        drop_repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
+    if all(r is not None for r in reasons):
+        return CleanResult(text="\n".join(texts))
+    result = CleanResult(text="")
+    if config.extract_metadata:
+        _footer_metadata(texts, reasons, result)
+    result.removed = [Removal(t, r) for t, r in zip(texts, reasons, strict=True) if r is not None]
+    result.text = "\n".join(t for t, r in zip(texts, reasons, strict=True) if r is None)
+    return result
 
 
 def _plain_lines(text: str) -> list[str]:
