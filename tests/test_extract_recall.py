@@ -82,3 +82,10 @@ def test_recall_step_adds_the_paragraphs_trafilatura_dropped_in_page_order() -> 
     assert not any(line.startswith("An online course can be defined") for line in off)
     kept = iter(on)
     assert all(line in kept for line in off)  # `off` is a subsequence of `on`
+
+
+def test_segments_before_every_output_block_keep_their_order() -> None:
+    texts = ["First one two three four.", "Second one two three four.", "Alpha beta gamma delta epsilon."]
+    body = etree.fromstring("<body><p>Alpha beta gamma delta epsilon.</p></body>")
+    insert_segments(body, texts, [False, False, True], [0, 1])
+    assert xmltotxt(body, False).split("\n") == texts

@@ -257,20 +257,21 @@ def insert_segments(body: _Element, texts: list[str], covered: list[bool], add: 
     does); a block inside a list or table stands for the whole list or table. Modifies `body`."""
     blocks = leaf_blocks(body)
     positions = _positions(blocks, texts, covered)
-    last_inserted: dict[int, _Element] = {}
+    last_inserted: dict[int, _Element] = {}  # output block -> the last segment inserted after it
     for i in sorted(add):
         p = body.makeelement("p", {})
         p.text = texts[i]
         before = [k for k, pos in enumerate(positions) if 0 <= pos < i]
-        if not before:
+        k = before[-1] if before else -1
+        anchor = last_inserted.get(k)
+        if anchor is None and k < 0:  # before every output block: at the start of the text
             first = next(iter(body), None)
             if first is None:
                 body.append(p)
             else:
                 first.addprevious(p)
+            last_inserted[k] = p
             continue
-        k = before[-1]
-        anchor = last_inserted.get(k)
         if anchor is None:
             anchor = blocks[k]
             while (
