@@ -8,8 +8,8 @@ segment of at least MIN_WORDS words that trafilatura's text does not already hol
 text (`html_train._label`). Weight: its word count.
 
 Model: scikit-learn HistGradientBoostingClassifier with html_train.PARAMS (depth 3, at most 150 trees, early
-stopping, learning rate 0.1, random_state 0), exported tree by tree to JSON (`html_train.export`); a segment
-is added when its article probability is at least THRESHOLD.
+stopping on but it kept all 150, learning rate 0.1, random_state 0), exported tree by tree to JSON
+(`html_train.export`); a segment is added when its article probability is at least THRESHOLD.
 
 Evaluation printed: 5-fold cross-validation grouped by site (URL host) on the extracted text (no headline
 removal, no plain-text cleaner), the recall step's held-out predictions applied after the shipped block
@@ -17,7 +17,7 @@ filter (which saw these pages: the absolute level is optimistic, the difference 
 thresholds and early-stopping seeds; and the oracle (gold labels). The honest number is the whole pipeline's
 `html_cv_pipeline.py`, where both models are cross-validated.
 
-Run: uv run --group training python training/html_recall_train.py   (~3 min, needs ../shared)
+Run: uv run --group training python training/html_recall_train.py   (~4 min, needs ../shared)
 """
 
 from __future__ import annotations
