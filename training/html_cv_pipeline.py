@@ -1,17 +1,21 @@
-"""Cross-validated score of the whole pipeline (`python -m ingest` steps) with the HTML block filter.
+"""Cross-validated score of the whole pipeline (`python -m ingest` steps) with the HTML block filter and
+the recall step.
 
-The shipped model is trained on every dev page, so the benchmark's number for it is in-sample. This script
-scores the same pipeline with models that never saw the page they filter: 5 folds grouped by site (URL
-host), as in `html_train.py`; each fold's pages run through every per-document step (decode, extraction
-with the filter, the plain-text cleaner's second pass, normalization) with a model trained on the other
-folds, and all 709 pages are scored together with ../shared/eval/score.py. It also scores the pipeline
-without the filter (`[extract] filter_blocks = false`) in the same process, for the difference.
+The shipped models are trained on every dev page, so the benchmark's number for them is in-sample. This
+script scores the same pipeline with models that never saw the page they work on: 5 folds grouped by site
+(URL host), as in `html_train.py`; each fold's pages run through every per-document step (decode,
+extraction with the filter and the recall step, the plain-text cleaner's second pass, normalization) with
+both models trained on the other folds, and all 709 pages are scored together with ../shared/eval/score.py.
+It also scores, in the same process, the pipeline with the filter alone (`[extract] recover_blocks =
+false`) and with neither (`filter_blocks = false` too), for the differences.
 
-Run: uv run --group training python training/html_cv_pipeline.py   (~6 min, one process after the dataset)
+Run: uv run --group training python training/html_cv_pipeline.py [SEED]   (~10 min; SEED is the
+early-stopping seed of both models, 0 by default)
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import replace
 from functools import partial
@@ -20,11 +24,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from html_recall_train import recall_examples, training_arrays
 from html_train import DEV, PARAMS, THRESHOLD, _scorer, dev_examples, export
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
-from ingest import extract, extract_filter
+from ingest import extract, extract_filter, extract_recall
 from ingest.config import IngestConfig
 from ingest.pipeline import process_file
 
@@ -48,24 +53,42 @@ def score(rows: list[dict], scorer) -> dict:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     scorer = _scorer()
     cases, pages, names = dev_examples()
+    _, recall_pages, recall_names = recall_examples()
+    rx, ry, rw, r_page, _ = training_arrays(recall_pages, recall_names)
     hosts_of_page = np.array([page["host"] for page in pages])
     config = IngestConfig()
+    filter_only = replace(config, extract=replace(config.extract, recover_blocks=False))
     paths = [DEV / "raw-html" / f"{case['id']}.html.gz" for case in cases]
+    params = {**PARAMS, "random_state": seed}
     filtered: list[dict] = []
+    recovered: list[dict] = []
     for train_pages, test_pages in GroupKFold(5).split(np.zeros(len(pages)), groups=hosts_of_page):
         rows = [(f, y) for k in train_pages for f, y in zip(pages[k]["x"], pages[k]["y"], strict=True)]
         x = np.array([[f[n] for n in names] for f, _ in rows])
         y = np.array([label >= 0.5 for _, (label, _) in rows], dtype=int)
         w = np.array([max(1, n) for _, (_, n) in rows], dtype=float)
-        model = export(HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w), names)
+        model = export(HistGradientBoostingClassifier(**params).fit(x, y, sample_weight=w), names)
         extract.filter_blocks = partial(extract_filter.filter_blocks, model=model)  # type: ignore[assignment]
-        filtered += run_pages([paths[k] for k in test_pages], config)
-    plain = run_pages(paths, replace(config, extract=replace(config.extract, filter_blocks=False)))
+        train = np.isin(r_page, train_pages)
+        recall_model = HistGradientBoostingClassifier(**params).fit(
+            rx[train], ry[train], sample_weight=rw[train]
+        )
+        recall = {
+            **export(recall_model, recall_names),
+            "threshold": extract_recall.load_model(extract_recall.MODEL)["threshold"],
+        }
+        extract.recover_blocks = partial(extract_recall.recover_blocks, model=recall)  # type: ignore[assignment]
+        fold_paths = [paths[k] for k in test_pages]
+        filtered += run_pages(fold_paths, filter_only)
+        recovered += run_pages(fold_paths, config)
+    plain = run_pages(paths, replace(filter_only, extract=replace(filter_only.extract, filter_blocks=False)))
     for label, rows in (
-        ("pipeline without the filter", plain),
-        (f"with the filter (t={THRESHOLD}), CV", filtered),
+        ("pipeline without the filter or the recall step", plain),
+        (f"with the filter (t={THRESHOLD}), CV, seed {seed}", filtered),
+        (f"with the filter and the recall step, CV, seed {seed}", recovered),
     ):
         r = score(rows, scorer)
         print(

@@ -68,6 +68,12 @@ class ExtractConfig:
     over link density, position and page structure, no class names or words) calls boilerplate: related
     lists, author boxes, consent text inside the article container. +0.0017 shingle F1 on the dev pages
     (5-fold cross-validated by site) for about 1.24x the extraction time."""
+    recover_blocks: bool = True
+    """Add back paragraphs of the page that trafilatura's container left out (`extract_recall`: a small
+    tree model over each page segment's length, punctuation, link density, page ancestors and distance from
+    the text trafilatura kept; no class names or words), in page order. +0.0034 to +0.0037 shingle F1 on the
+    dev pages through the pipeline (5-fold cross-validated by site, recall 0.946 -> 0.957, precision 0.939
+    -> 0.935) for 1.15-1.20x the extraction CPU time."""
     date_extensive_search: bool = False
     """htmldate's extensive search also parses dates out of the page's free text. Off: the date comes from
     metadata, JSON-LD, <time> elements and the URL. On, it costs about 40% of extraction time on news pages

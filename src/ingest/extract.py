@@ -21,6 +21,7 @@ from trafilatura.utils import load_html
 
 from ingest.config import ExtractConfig
 from ingest.extract_filter import filter_blocks
+from ingest.extract_recall import recover_blocks
 from ingest.records import Document, Removal
 
 _TITLE_SEPARATORS = re.compile(r"^\s*[|\-\u2013\u2014:\u00b7\u2022»]")
@@ -304,7 +305,9 @@ def recall_text(page: str | HtmlElement, config: ExtractConfig) -> str:
 
 def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: ExtractConfig) -> str:
     """The page's main text: the longer of the default pass (`result`) and the recall pass, without the
-    blocks the learned block filter (`extract_filter`) calls boilerplate when `config.filter_blocks` is on."""
+    blocks the learned block filter (`extract_filter`) calls boilerplate when `config.filter_blocks` is on,
+    with the page paragraphs `extract_recall` finds outside trafilatura's text when `config.recover_blocks`
+    is on."""
     text = result.text if result is not None and result.text else ""
     body = result.body if result is not None and text else None
     if config.recall_pass:
@@ -312,10 +315,17 @@ def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: Ext
         other_text = other.text if other is not None and other.text else ""
         if len(other_text) > len(text):
             text, body = other_text, other.body if other is not None else None
+    unfiltered = text
     if config.filter_blocks and body is not None:
         filtered = filter_blocks(body, tree)
         if filtered is not None and filtered.strip():
             text = filtered
+        elif filtered is not None:  # the filter dropped every block: trafilatura's text stands as it was
+            body = None
+    if config.recover_blocks and body is not None:
+        recovered = recover_blocks(body, tree, unfiltered)
+        if recovered is not None and recovered.strip():
+            text = recovered
     return text
 
 

@@ -187,8 +187,9 @@ def _context(blocks: list[_Element], base: list[dict[str, float]]) -> list[dict[
     return out
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def load_model(path: Path = MODEL) -> dict:
+    """A JSON tree model (this filter's, or another that `article_scores` walks), read once per path."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 

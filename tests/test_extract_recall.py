@@ -1,0 +1,91 @@
+import gzip
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml.html import fromstring
+from trafilatura.xml import xmltotxt
+
+from ingest.config import ExtractConfig
+from ingest.extract import extract_html
+from ingest.extract_recall import insert_segments, recall_features, recover_blocks, segments
+from ingest.records import Document
+
+PROSE = (
+    "The council said the new line would cut commuting times for thousands of residents in the eastern "
+    "districts, and that construction would begin next spring."
+)
+
+
+def test_segments_split_at_block_children_and_join_inline_pieces() -> None:
+    tree = fromstring(
+        "<html><body><div>Lead <b>bold</b> text<p>First <a href='/x'>linked</a> para.</p>tail of div"
+        "<script>var x = 1;</script><ul><li>One</li><li>Two <span>words</span></li></ul></div></body></html>"
+    )
+    segs = segments(tree)
+    assert [s.text for s in segs] == [
+        "Lead bold text",
+        "First linked para.",
+        "tail of div",
+        "One",
+        "Two words",
+    ]
+    assert [s.owner.tag for s in segs] == ["div", "p", "div", "li", "li"]
+    assert segs[1].link_chars == len("linked")
+
+
+def test_candidates_are_the_segments_trafilatura_left_out() -> None:
+    other = "Opponents warned about the cost overruns seen on earlier projects and asked for an audit first."
+    tree = fromstring(f"<html><body><p>{PROSE}</p><p>Short one.</p><p>{other}</p></body></html>")
+    segs = segments(tree)
+    candidates, cover, features = recall_features(segs, "Some other text. " + PROSE)
+    assert cover[0] == 1.0
+    assert candidates == [2]  # the short one is too short, the first is already there
+    assert features[0]["dist_prev_kept"] == 2.0 and features[0]["kept_before"] == 1.0
+
+
+def test_inserted_segments_follow_the_block_before_them_in_the_page() -> None:
+    texts = ["Alpha beta gamma delta epsilon.", "New one two three four.", "Zeta eta theta iota kappa."]
+    body = etree.fromstring(
+        "<body><p>Alpha beta gamma delta epsilon.</p><p>Zeta eta theta iota kappa.</p></body>"
+    )
+    insert_segments(body, texts, [True, False, True], [1])
+    assert xmltotxt(body, False).split("\n") == texts
+
+
+def test_nothing_added_returns_none() -> None:
+    tree = fromstring(f"<html><body><p>{PROSE}</p></body></html>")
+    body = etree.fromstring(f"<body><p>{PROSE}</p></body>")
+    assert recover_blocks(body, tree, PROSE) is None
+
+
+_DEV_HTML = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "raw-html"
+
+
+@pytest.mark.skipif(
+    not (_DEV_HTML / "wcxb0113.html.gz").exists(), reason="../shared/eval not beside the repo"
+)
+def test_recall_step_adds_the_paragraphs_trafilatura_dropped_in_page_order() -> None:
+    """A real dev page: trafilatura keeps the sidebar's calls to action and only part of the article;
+    the recall step (`[extract] recover_blocks`) adds the article's paragraphs, where they stand in the
+    page, and takes nothing away."""
+    html = gzip.decompress((_DEV_HTML / "wcxb0113.html.gz").read_bytes()).decode("utf-8", "replace")
+    on = extract_html(Document(source_path="a.html", html=html), ExtractConfig()).raw_text.split("\n")
+    off = extract_html(
+        Document(source_path="a.html", html=html), ExtractConfig(recover_blocks=False)
+    ).raw_text.split("\n")
+    definition = next(i for i, line in enumerate(on) if line.startswith("An online course can be defined"))
+    question = next(
+        i for i, line in enumerate(on) if line.startswith("But what exactly is an online course?")
+    )
+    assert question < definition
+    assert not any(line.startswith("An online course can be defined") for line in off)
+    kept = iter(on)
+    assert all(line in kept for line in off)  # `off` is a subsequence of `on`
+
+
+def test_segments_before_every_output_block_keep_their_order() -> None:
+    texts = ["First one two three four.", "Second one two three four.", "Alpha beta gamma delta epsilon."]
+    body = etree.fromstring("<body><p>Alpha beta gamma delta epsilon.</p></body>")
+    insert_segments(body, texts, [False, False, True], [0, 1])
+    assert xmltotxt(body, False).split("\n") == texts
