@@ -153,7 +153,7 @@ def main() -> None:
             f"({len(raws) / seconds:.0f} docs/s)",
             flush=True,
         )
-        if args.results:
+        if args.results and name not in DEV_RENDERINGS:  # run.py writes the dev renderings' rows
             with (HERE / f"per_doc_conv-{name}.csv").open("w", newline="", encoding="utf-8") as fh:
                 writer = csv.DictWriter(fh, fieldnames=list(per_doc[0]))
                 writer.writeheader()
@@ -173,7 +173,11 @@ def main() -> None:
             )
         (HERE / "CONVERTERS.md").write_text(
             "# Cleaner on other converters\n\nReproduce: `uv run --group bench python "
-            "benchmarks/quality/converters.py --results` (needs lynx and w3m).\n\n" + "\n".join(lines) + "\n",
+            "benchmarks/quality/converters.py --results` (needs lynx and w3m). The converters and their "
+            "options are in the script's docstring; `keep-all` keeps every non-blank line; the first three "
+            "rows are the dev set's own renderings. Per-page rows: `per_doc_conv-NAME.csv`.\n\n"
+            + "\n".join(lines)
+            + "\n",
             encoding="utf-8",
         )
 
