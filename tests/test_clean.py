@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ingest.clean import CLASSIFIER_RULE, CleanConfig, clean_text
 from ingest.clean_lines import paragraphs, strip_markdown, unwrap, wrap_width
 from ingest.clean_model import load_model
+from ingest.rules import COMMENT_SECTION
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -127,6 +128,7 @@ def test_text_browser_bullets_are_list_marks_to_any_depth() -> None:
     assert strip_markdown("* o + Nested item") == ("Nested item", True, False)
     assert strip_markdown("O Brasil venceu a Copa.") == ("O Brasil venceu a Copa.", False, False)
     assert strip_markdown("o") == ("o", False, False)
+    assert strip_markdown("\\- Any topic") == ("Any topic", False, False)  # escaped: not a list item
 
 
 def test_unwrap_rejoins_hard_wrapped_paragraphs() -> None:
@@ -539,7 +541,7 @@ _ARTICLE = [
 ]
 
 
-@pytest.mark.parametrize("example", range(2))
+@pytest.mark.parametrize("example", range(len(COMMENT_SECTION.examples)))
 def test_comment_thread_goes_as_a_section(example: int) -> None:
     """`rules.COMMENT_SECTION`: markers of two kinds (says, timestamp, reply, a commenter's name above a
     timestamp) mark the thread; the comments' text between them goes too, the article above stays."""
@@ -560,7 +562,7 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
     assert reasons == [None] * len(_ARTICLE) + ["comment_section"] * len(thread)
 
 
-@pytest.mark.parametrize("example", range(2))
+@pytest.mark.parametrize("example", range(len(COMMENT_SECTION.counterexamples)))
 def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
     """Timestamps alone, or one author's name above each, are a live blog's entries, not comments."""
     from ingest.clean import _comment_sections

@@ -54,6 +54,7 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
     """
     is_heading = False
     is_list = False
+    unescaped = False
     before = None
     while line != before:  # to a fixpoint: removing one mark can expose another (`*_x` -> `_x` -> `x`,
         before = line  # `\+ item` -> `+ item` -> `item`, `* o item` -> `o item` -> `item`)
@@ -64,7 +65,7 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
                 line = stripped.rstrip("# ").strip()
         mark = _BULLET.match(line) if line[:1] in _BULLET_FIRST else None
         if mark:
-            is_list = True
+            is_list = is_list or not unescaped  # `\- text` was escaped because it is not a list item
             line = line[mark.end() :]
         if "](" in line:
             line = _MD_IMAGE.sub(r"\1", line)
@@ -72,7 +73,9 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
         if "*" in line or "_" in line:
             line = _MD_EMPHASIS.sub("", line)
         if "\\" in line:
-            line = _MD_ESCAPE.sub(r"\1", line)
+            plain = _MD_ESCAPE.sub(r"\1", line)
+            unescaped = unescaped or plain != line
+            line = plain
         line = line.strip()
     is_list = is_list or _NUMBERED.match(line) is not None
     first = line[:1]

@@ -932,7 +932,7 @@ COMMENT_SECTION = SectionRule(
     min_kinds=2,
     max_gap=8,
     tail=3,
-    name_before=_rx(r"^@?[^\W\d][\w.'’-]*(?: [^\W\d][\w.'’-]*){0,3}$"),
+    name_before=_rx(r"^(?:\d{1,4}[.)]\s+)?@?[^\W\d][\w.'’-]*(?: [^\W\d][\w.'’-]*){0,3}$"),
     examples=(
         (
             "Jane Roe says:",
@@ -952,8 +952,24 @@ COMMENT_SECTION = SectionRule(
             "December 18, 2025, 10:02 pm",
             "The sequel is the only good one and it is best to pretend the film does not exist.",
         ),
+        (
+            "1. Emma",
+            "December 18, 2025, 9:59 pm",
+            "I know what you mean; I fell in love with the book despite the changes.",
+            "2. Max Battcher",
+            "December 18, 2025, 10:02 pm",
+            "The sequel is the only good one and it is best to pretend the film does not exist.",
+        ),
     ),
     counterexamples=(
+        (
+            "1. Jane Roe",
+            "December 18, 2025, 10:02 am",
+            "The minister arrived at the summit.",
+            "2. Jane Roe",
+            "December 18, 2025, 10:15 am",
+            "Talks began behind closed doors.",
+        ),
         (
             "10:02 am",
             "The minister arrived at the summit.",
