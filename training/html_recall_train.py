@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from copy import deepcopy
 from urllib.parse import urlsplit
 
 import numpy as np
 import trafilatura
-from html_train import DEV, PARAMS, _label, _scorer, export, prf
+from html_train import DEV, PARAMS, _label, _scorer, export, prf, write_checked
 from lxml import etree
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
@@ -159,13 +157,7 @@ def main() -> None:
     model = fit(x, y, w)
     exported = {**export(model, names), "threshold": THRESHOLD}
     exported["about"] = "HTML recall step, see training/html_recall_train.py"
-    check = extract_filter.article_scores([dict(zip(names, row, strict=True)) for row in x[:5000]], exported)
-    diff = np.abs(np.array(check) - model.predict_proba(x[:5000])[:, 1]).max()
-    print(f"exported model vs scikit-learn: max |dp| {diff:.2e} on 5000 candidates")
-    if diff > 1e-6 or not math.isfinite(diff):
-        sys.exit("export mismatch")
-    OUT.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(exported['trees'])} trees)")
+    write_checked(model, exported, [dict(zip(names, row, strict=True)) for row in x[:5000]], x, OUT)
 
 
 if __name__ == "__main__":
