@@ -14,16 +14,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-_LIST_MARK = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= )|\d{1,3}[.)](?=\s))\s+")
-_BULLET = re.compile(r"^(?:[*+\-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖]|o(?= ))\s+")
+_BULLET_CHARS = "*+-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖"
+"""List bullets of markdown, text browsers (lynx and inscriptis nest `*`, `+`, `o`; w3m `•`, `□`, `○`) and
+pages' own typography."""
+_BULLET = re.compile(rf"^(?:[{re.escape(_BULLET_CHARS)}]|o(?= ))\s+")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_LIST_MARK = re.compile(rf"{_BULLET.pattern}|^\d{{1,3}}[.)]\s+")
+"""A bullet or a list number: a list item, which wrappers leave unwrapped and never join to the one above."""
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _BARE_MARKUP = re.compile(r"^[\s*_#>|=\-`~]*$")
-_BULLET_FIRST = "*+-•·▪►◦‣–—□○■●◆◇▫☐➢➤✓✔❖o"
+_BULLET_FIRST = _BULLET_CHARS + "o"
 """What a `_BULLET` can start with: a line starting with anything else skips the regex, as do lines
 `_BARE_MARKUP` cannot match by their first character (`strip_markdown` runs on every line of every
 fixpoint pass)."""
