@@ -23,14 +23,12 @@ Run: uv run --group training python training/html_recall_train.py   (~4 min, nee
 from __future__ import annotations
 
 import gzip
-import json
-from concurrent.futures import ProcessPoolExecutor
 from copy import deepcopy
 from urllib.parse import urlsplit
 
 import numpy as np
 import trafilatura
-from html_train import DEV, PARAMS, _label, _scorer, export, prf, write_checked
+from html_train import DEV, PARAMS, _label, _scorer, dev_examples, export, prf, write_checked
 from lxml import etree
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
@@ -90,13 +88,8 @@ def page_examples(case: dict) -> dict:
 
 
 def recall_examples() -> tuple[list[dict], list[dict], list[str]]:
-    """(gold cases, candidate examples of every dev page, feature names), the pages read in 2 processes."""
-    cases = [
-        json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n") if line
-    ]
-    with ProcessPoolExecutor(2) as pool:
-        pages = list(pool.map(page_examples, cases, chunksize=8))
-    return cases, pages, sorted({name for page in pages for f in page["x"] for name in f})
+    """(gold cases, candidate examples of every dev page, feature names)."""
+    return dev_examples(page_examples)
 
 
 def training_arrays(pages: list[dict], names: list[str]) -> tuple[np.ndarray, ...]:

@@ -26,6 +26,7 @@ import importlib.util
 import json
 import math
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from copy import deepcopy
 from pathlib import Path
@@ -168,13 +169,16 @@ def write_checked(
     print(f"wrote {out} ({out.stat().st_size} bytes, {len(exported['trees'])} trees)")
 
 
-def dev_examples() -> tuple[list[dict], list[dict], list[str]]:
-    """(gold cases, block examples of every dev page, feature names), the pages read in 2 processes."""
+def dev_examples(
+    examples: Callable[[dict], dict] = page_examples,
+) -> tuple[list[dict], list[dict], list[str]]:
+    """(gold cases, examples of every dev page, feature names), the pages read in 2 processes; `examples`
+    turns one case into its page's examples (this script's blocks, or `html_recall_train`'s candidates)."""
     cases = [
         json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").split("\n") if line
     ]
     with ProcessPoolExecutor(2) as pool:
-        pages = list(pool.map(page_examples, cases, chunksize=8))
+        pages = list(pool.map(examples, cases, chunksize=8))
     return cases, pages, sorted({name for page in pages for f in page["x"] for name in f})
 
 
