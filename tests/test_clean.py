@@ -733,3 +733,16 @@ def test_idempotent_on_real_pages(rendering: str) -> None:
         once = clean_text(page.read_text(encoding="utf-8"))
         twice = clean_text(once.text)
         assert (twice.text, twice.removed) == (once.text, []), page.name
+
+
+@given(st.lists(st.text(alphabet=" \t\u00a0\x0b,.;:!?)]x\u2028", max_size=6), max_size=30))
+def test_fragment_gate_counts_lines_as_the_line_rule_does(lines: list[str]) -> None:
+    """The text-node gate counts closing-punctuation lines and non-blank lines with two regexes over the
+    joined page: the same counts as asking `_CLOSING_START` and `str.strip` line by line."""
+    from ingest.clean_lines import _CLOSING_LINE, _CLOSING_START, _NONBLANK_LINE
+
+    joined = "\n".join(lines)
+    assert len(_CLOSING_LINE.findall(joined)) == sum(
+        1 for line in lines if _CLOSING_START.match(line.lstrip())
+    )
+    assert len(_NONBLANK_LINE.findall(joined)) == sum(1 for line in lines if line.strip())

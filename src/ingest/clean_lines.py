@@ -123,9 +123,9 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     no sentence end and this one goes on in lower case). Closing punctuation joins across blank lines too,
     so the result holds no line that starts with it and a second reading does not take the page for a dump.
     """
-    punct = sum(1 for line in lines if _CLOSING_START.match(line.lstrip()))
-    nonblank = sum(1 for line in lines if line.strip())
-    if punct < _MIN_FRAGMENT_MARKS or punct < _FRAGMENT_SHARE * nonblank:
+    joined = "\n".join(lines)
+    punct = len(_CLOSING_LINE.findall(joined))
+    if punct < _MIN_FRAGMENT_MARKS or punct < _FRAGMENT_SHARE * len(_NONBLANK_LINE.findall(joined)):
         return lines
     out: list[str] = []
     last = -1  # index in `out` of the last non-blank line
@@ -154,6 +154,9 @@ def _continues_sentence(previous: str, line: str) -> bool:
 
 
 _CLOSING_START = re.compile(r"^[,.;:!?)\]](?:\s|$)")
+_CLOSING_LINE = re.compile(r"^[^\S\n]*[,.;:!?)\]](?:[^\S\n]|$)", re.MULTILINE)
+"""`_CLOSING_START` after indentation, found in a whole page at once (the gate runs on every pass)."""
+_NONBLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 _ONE_SPACE_START = re.compile(r"^ \S")
 _MIN_FRAGMENT_MARKS = 5
 _FRAGMENT_SHARE = 0.01
@@ -195,7 +198,12 @@ def _wrappable(line: str) -> bool:
     not a table row (html2text, by default, wraps neither; a markdown link in a menu item carries its
     whole URL)."""
     stripped = line.strip()
-    return " " in stripped and not _LIST_MARK.match(stripped) and not _TABLE_ROW.search(stripped)
+    if " " not in stripped:
+        return False
+    first = stripped[0]
+    if (first in _BULLET_FIRST or first.isdigit()) and _LIST_MARK.match(stripped):
+        return False
+    return "|" not in stripped or not _TABLE_ROW.search(stripped)
 
 
 _TABLE_ROW = re.compile(r"^\||\s\|\s.*\s\|\s|\|$")
