@@ -116,6 +116,12 @@ def test_disabled_keeps_everything() -> None:
 def test_strip_markdown() -> None:
     assert strip_markdown("## **Heading** here") == ("Heading here", False, True)
     assert strip_markdown("  * [Home](https://example.com/)".strip()) == ("Home", True, False)
+    assert strip_markdown("[![Engine icon](/i.svg)Compute Engine](/engine)") == (
+        "Compute Engine",
+        False,
+        False,
+    )
+    assert strip_markdown("![A flooded quay](https://example.com/q.jpg)") == ("", False, False)
     assert strip_markdown("1\\. Step one") == ("1. Step one", True, False)
     assert strip_markdown("__") == ("", False, False)
 

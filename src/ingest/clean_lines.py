@@ -50,11 +50,13 @@ class Para:
 def strip_markdown(line: str) -> tuple[str, bool, bool]:
     """Remove markdown syntax a converter added; return the text and whether it was a list item / heading.
 
-    Only syntax is removed, never words: link and image targets are URLs, not article text, and `__` or `\\.`
-    would otherwise leak into word counts and shingles. Bullets go, list numbers stay: `1.` is the article's
-    own numbering ("10. Park Hyatt" in a top-ten list), and a number cannot be told from a converter's on a
-    second reading (html2text escapes a heading's `1.` as `1\\.`), so stripping it made cleaning the
-    cleaned text change it again. Every mark goes to a fixpoint, so a second reading finds none.
+    Only syntax is removed, never words of the text: link and image targets are URLs, not article text, an
+    image's alt text describes a picture (html2text prints it glued to the next link's text: `Compute engine
+    iconCompute Engine`), and `__` or `\\.` would otherwise leak into word counts and shingles. Bullets go,
+    list numbers stay: `1.` is the article's own numbering ("10. Park Hyatt" in a top-ten list), and a number
+    cannot be told from a converter's on a second reading (html2text escapes a heading's `1.` as `1\\.`), so
+    stripping it made cleaning the cleaned text change it again. Every mark goes to a fixpoint, so a second
+    reading finds none.
     """
     is_heading = False
     is_list = False
@@ -72,7 +74,7 @@ def strip_markdown(line: str) -> tuple[str, bool, bool]:
             is_list = is_list or not unescaped  # `\- text` was escaped because it is not a list item
             line = line[mark.end() :]
         if "](" in line:
-            line = _MD_IMAGE.sub(r"\1", line)
+            line = _MD_IMAGE.sub("", line)
             line = _MD_LINK.sub(r"\1", line)
         if "*" in line or "_" in line:
             line = _MD_EMPHASIS.sub("", line)
