@@ -276,6 +276,65 @@ def test_text_node_dump_is_rejoined_into_sentences() -> None:
     assert join_inline_fragments(plain) == plain
 
 
+def test_text_node_dump_is_told_by_text_after_links_and_joins_after_open_brackets() -> None:
+    """A dump whose links are followed by words, not punctuation, is told by its lines that start with one
+    space and go on in lower case; a node that ends in an opening bracket continues in the next one. A
+    node of spaces alone stays a line break: menus print one between their links."""
+    from ingest.clean_lines import join_inline_fragments
+
+    sentence = ["Read the ", "report", " published by the council on Tuesday (", "PDF", " format) today"]
+    lines = ["Home", " ", "About", "", *[*sentence, ""] * 5]
+    joined = join_inline_fragments(lines)
+    assert joined.count("Read the report published by the council on Tuesday (PDF format) today") == 5
+    assert joined[:3] == ["Home", "", "About"]
+
+
+def test_column_table_rows_are_neither_wrapped_prose_nor_joined() -> None:
+    """w3m and lynx lay a table out in columns wider than the page's wrap width: its rows do not rule
+    hard wrapping out, and no row is joined to the wrapped paragraph next to it."""
+    import textwrap
+
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood quays."
+    )
+    table = [
+        f"Row {i}       value {i}        another value       and a last cell {i}       x" for i in range(6)
+    ]
+    lines = [*[*textwrap.fill(paragraph, 72).split("\n"), ""] * 4, *table, "Afterwards a short line."]
+    assert wrap_width(lines) is not None
+    texts = [p.text for p in paragraphs("\n".join(lines))]
+    assert texts.count(paragraph) == 4
+    assert texts[-1] == "Afterwards a short line."
+    assert sum(t.startswith("Row ") for t in texts) == 6
+
+
+def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> None:
+    """w3m prints a layout table's cells side by side: the article's wrapped lines with a sidebar's list
+    to their right. The left column's paragraph comes back whole and the sidebar follows it; a data table
+    of short cells stays as it is."""
+    import textwrap
+
+    from ingest.clean_lines import split_columns
+
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood the quays of the old "
+        "harbour before midnight on Tuesday, and that residents of the lower town should move their cars."
+    )
+    left = textwrap.fill(f"{paragraph} {paragraph}", 60).split("\n")
+    months = [f"  - Month {i} ({i + 20})" for i in range(len(left))]
+    rows = [f"{a:<64}{b}" for a, b in zip(left, months, strict=True)]
+    page = ["A heading that spans the whole width of the page, above both columns", "", *rows, "", "Footer"]
+    split, widths = split_columns(page)
+    assert widths[2] == max(len(line) for line in left)
+    assert split[: len(left) + 2] == [page[0], "", *left]
+    assert [line.strip() for line in split if "Month" in line] == [m.strip() for m in months]
+    assert f"{paragraph} {paragraph}" in [p.text for p in paragraphs("\n".join(page))]
+    table = [f"Label {i}      Yes        No         Maybe" for i in range(10)]
+    assert split_columns(table) == (table, [None] * len(table))
+
+
 def test_crlf_and_non_latin() -> None:
     text = (
         "Главная\r\nНовости\r\n\r\n"

@@ -118,16 +118,17 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     node on its own line do (`Follow me on \nInstagram\n, \nYouTube\n or Facebook`).
 
     Such a page is told by its many lines that begin with closing punctuation (a comma or full stop left
-    after a link), which other renderings almost never have (under 0.7% of lines on the dev renderings,
-    1-8% on text-node dumps). On such a page a line continues the one before when the text node boundary
-    shows it: the previous line ends in a space, this one starts with exactly one space, or with closing
+    after a link) or with one space and a lower-case letter (the text after a link), which other
+    renderings almost never have (under 0.7% of lines on the dev renderings, 1-8% on text-node dumps). On
+    such a page a line continues the one before when the text node boundary shows it: the previous line
+    ends in a space or an opening bracket, this one starts with exactly one space, or with closing
     punctuation; or the page's own source line break split a text node mid-sentence (the previous line has
     no sentence end and this one goes on in lower case). Closing punctuation joins across blank lines too,
     so the result holds no line that starts with it and a second reading does not take the page for a dump.
     """
     joined = "\n".join(lines)
-    punct = len(_CLOSING_LINE.findall(joined))
-    if punct < _MIN_FRAGMENT_MARKS or punct < _FRAGMENT_SHARE * len(_NONBLANK_LINE.findall(joined)):
+    marks = len(_CLOSING_LINE.findall(joined)) + len(_ONE_SPACE_LOWER_LINE.findall(joined))
+    if marks < _MIN_FRAGMENT_MARKS or marks < _FRAGMENT_SHARE * len(_NONBLANK_LINE.findall(joined)):
         return lines
     out: list[str] = []
     last = -1  # index in `out` of the last non-blank line
@@ -142,12 +143,17 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
         elif last == len(out) - 1 >= 0 and (
             open_end or _ONE_SPACE_START.match(line) or _continues_sentence(out[last], line)
         ):
-            out[last] += f" {line.strip()}"
+            glue = "" if out[last][-1:] in _OPENING else " "
+            out[last] += f"{glue}{line.strip()}"
         else:
             out.append(line.rstrip())
             last = len(out) - 1
-        open_end = line.endswith(" ") and not line.endswith("  ")
+        open_end = (line.endswith(" ") and not line.endswith("  ")) or line.rstrip()[-1:] in _OPENING
     return out
+
+
+_OPENING = "([“‘«"
+"""A text node ending in an opening bracket or quote goes on in the next one: no text ends there."""
 
 
 def _continues_sentence(previous: str, line: str) -> bool:
@@ -158,6 +164,10 @@ def _continues_sentence(previous: str, line: str) -> bool:
 _CLOSING_START = re.compile(r"^[,.;:!?)\]](?:\s|$)")
 _CLOSING_LINE = re.compile(r"^[^\S\n]*[,.;:!?)\]](?:[^\S\n]|$)", re.MULTILINE)
 """`_CLOSING_START` after indentation, found in a whole page at once (the gate runs on every pass)."""
+_ONE_SPACE_LOWER_LINE = re.compile(r"^\S[^\n]{0,48}[^\s:]\n [a-zß-öø-ÿ]", re.MULTILINE)
+"""A text node that follows an inline element: one space, then the sentence goes on in lower case, after
+a short line that is not indented and does not end in a colon (a link's text; not a wrapped line, nor a
+code block's `def f():` above its indented body)."""
 _NONBLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 _ONE_SPACE_START = re.compile(r"^ \S")
 _MIN_FRAGMENT_MARKS = 5
@@ -174,14 +184,18 @@ def wrap_width(lines: list[str]) -> int | None:
 
     Hard-wrapped text has no long lines and many lines ending just short of one width; unwrapped text has
     paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out. Lines of
-    one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width.
+    one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width;
+    so are a table's rows laid out in columns (`_column_row`, wider than the page in w3m) from the width
+    and the overlong count.
     """
-    lengths = [len(line) for line in lines if _wrappable(line)]
+    wrappable = [line for line in lines if _wrappable(line)]
+    lengths = [len(line) for line in wrappable]
     if len(lengths) < 6:
         return None
-    ordered = sorted(lengths)
+    prose = [n for n, line in zip(lengths, wrappable, strict=True) if not _column_row(line)] or lengths
+    ordered = sorted(prose)
     width = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
-    if not 40 <= width <= 100 or sum(n > width + 25 for n in lengths) > _MAX_OVERLONG * len(lengths):
+    if not 40 <= width <= 100 or sum(n > width + 25 for n in prose) > _MAX_OVERLONG * len(lengths):
         return None
     near = sum(1 for n in lengths if width - 18 <= n <= width)
     long_enough = sum(1 for n in lengths if n > 25)
@@ -208,7 +222,16 @@ def _wrappable(line: str) -> bool:
     return "|" not in stripped or not _TABLE_ROW.search(stripped)
 
 
+def _column_row(line: str) -> bool:
+    """A row of a table a text browser laid out in columns (w3m, lynx): cells apart by runs of spaces.
+    Such a row is neither wrapped prose nor the start or end of a wrapped paragraph."""
+    return "   " in line and _COLUMN_GAP.search(line.strip()) is not None
+
+
 _TABLE_ROW = re.compile(r"^\||\s\|\s.*\s\|\s|\|$")
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+"""Cells of a table laid out in columns: three or more spaces between two words inside a line (prose and
+wrapped prose have single spaces; a sentence's double space after a full stop is not enough)."""
 _MAX_OVERLONG = 0.03
 """Share of wrappable lines allowed far past the width: a wrapper leaves some lines whole (html2text an
 image or link whose alt text has spaces, an indented code block); an unwrapped page has many."""
@@ -235,14 +258,18 @@ def _greedy_breaks(lines: list[str], width: int) -> float:
     return breaks / full if full >= _MIN_FULL_LINES else 0.0
 
 
-def unwrap(lines: list[str], width: int, lengths: list[int] | None = None) -> list[str]:
+def unwrap(
+    lines: list[str], width: int, lengths: list[int] | None = None, widths: list[int | None] | None = None
+) -> list[str]:
     """Join lines that a wrapping converter broke: a line continues when its first word would not have fit
-    at the end of the previous physical line (the usual greedy-wrap test), unless it starts a list item.
+    at the end of the previous physical line (the usual greedy-wrap test), unless it starts a list item or
+    either line is a table row laid out wider than the page (`_column_row`: it says nothing about breaks).
     `lengths`: the physical lines' lengths with their indentation (the wrapper counted it), when `lines`
-    are stripped."""
+    are stripped; `widths`: a line's own column width where it differs from the page's (`split_columns`)."""
     out: list[str] = []
     current = ""
     last_len = 0
+    last_row = False
     for k, line in enumerate(lines):
         if not line:
             if current:
@@ -251,18 +278,158 @@ def unwrap(lines: list[str], width: int, lengths: list[int] | None = None) -> li
             out.append("")
             continue
         first_word = line.split(" ", 1)[0]
-        broken = last_len + 1 + len(first_word) > width - 4
-        if current and broken and not (_LIST_MARK.match(line) or line.startswith("#")):
+        line_width = width if widths is None or widths[k] is None else widths[k]
+        broken = last_len + 1 + len(first_word) > min(width, line_width) - 4
+        physical_len = len(line) if lengths is None else lengths[k]
+        row = physical_len > line_width and _column_row(line)
+        if (
+            current
+            and broken
+            and not (row or last_row)
+            and not (_LIST_MARK.match(line) or line.startswith("#"))
+        ):
             hyphen = current[-1] == "-" and current[-2:-1].isalpha() and line[:1].islower()
             current = f"{current}{line}" if hyphen else f"{current} {line}"
         else:
             if current:
                 out.append(current)
             current = line
-        last_len = len(line) if lengths is None else lengths[k]
+        last_len = physical_len
+        last_row = row
     if current:
         out.append(current)
     return out
+
+
+_CELL_PADDING = re.compile(r"\s{3}|[^.!?:;\s]\s{2}")
+"""Two spaces inside a line other than after a sentence's end: table cells padded to their width."""
+_GAP_RUN = re.compile(r"(?<=\S) {3,}(?=\S)")
+_WORD_RUN = re.compile(r"\S+")
+_MIN_GUTTER_COL = 20
+"""A gutter this far from the left margin at least: a narrower left 'column' is a list's bullet or number."""
+_MIN_SPLIT_ROWS = 8
+"""Lines with text on both sides of the gutter before a region counts as two columns side by side."""
+_GOES_ON_SHARE = 0.4
+"""Share of a prose column's full lines after which the sentence goes on in lower case; a table's cells
+start with capitals."""
+_PROSE_SIDE_CHARS = 35
+"""Shortest full line of a wrapped prose column (`_wrapped_column`)."""
+
+
+def _filled_columns(line: str) -> int:
+    """Bit mask of the columns holding a non-space character."""
+    mask = 0
+    for m in _WORD_RUN.finditer(line):
+        mask |= ((1 << (m.end() - m.start())) - 1) << m.start()
+    return mask
+
+
+def _gap_columns(line: str) -> int:
+    """Bit mask of the columns inside the line's runs of three or more spaces between two words, from
+    `_MIN_GUTTER_COL` on."""
+    mask = 0
+    for m in _GAP_RUN.finditer(line):
+        start = max(m.start(), _MIN_GUTTER_COL)
+        if m.end() - start >= 2:
+            mask |= ((1 << (m.end() - start)) - 1) << start
+    return mask
+
+
+def _gutter(clear: int) -> tuple[int, int] | None:
+    """The leftmost run of at least two clear columns in `clear`, as (start, end)."""
+    if not clear:
+        return None
+    run = clear & (clear >> 1)
+    if not run:
+        return None
+    start = (run & -run).bit_length() - 1
+    end = start
+    while clear >> end & 1:
+        end += 1
+    return start, end
+
+
+def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
+    """Read a page that a text browser laid out in columns side by side (w3m prints a layout table's cells
+    next to each other: the article's wrapped lines with a sidebar's archive list to their right) one
+    column after the other, left first, so that paragraphs are rebuilt from one column's lines only.
+
+    A region is a run of lines sharing a gutter: a band of at least two columns that is blank (or past the
+    line's end) on every line of the run and lies inside a three-space gap of the run's first line. It is
+    split when at least `_MIN_SPLIT_ROWS` lines have text on both sides and one side reads as hard-wrapped
+    prose (`_wrapped_column`): a data table, whose cells are whole on every row, stays as it is. The
+    region ends at its last line with text right of the gutter.
+
+    Returns the lines and, for each, the width of the column it came from (None outside split regions):
+    a column is narrower than the page, so `unwrap` judges its breaks by its own width."""
+    if not any("   " in line.strip() for line in lines):
+        return lines, [None] * len(lines)
+    out: list[str] = []
+    widths: list[int | None] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        clear = _gap_columns(line) if "   " in line.strip() else 0
+        if not clear:
+            out.append(line)
+            widths.append(None)
+            i += 1
+            continue
+        j, last_right, band = i + 1, i, _gutter(clear)
+        while j < n and band is not None:
+            narrowed = clear & ~_filled_columns(lines[j])
+            found = _gutter(narrowed)
+            if found is None:
+                break
+            clear, band = narrowed, found
+            if len(lines[j]) > band[1]:
+                last_right = j
+            j += 1
+        region = lines[i : last_right + 1]
+        if band is None or not _is_side_by_side(region, band):
+            out.append(line)
+            widths.append(None)
+            i += 1
+            continue
+        start, end = band
+        for column in (
+            [row[:start].rstrip() for row in region],
+            [row[end:].rstrip() for row in region if row[end:].strip()],
+        ):
+            width = max(len(part) for part in column)
+            out.extend([*column, ""])
+            widths.extend([width] * (len(column) + 1))
+        i = last_right + 1
+    return out, widths
+
+
+def _is_side_by_side(region: list[str], band: tuple[int, int]) -> bool:
+    start, end = band
+    sides = ([row[:start].strip() for row in region], [row[end:].strip() for row in region])
+    if sum(1 for left, right in zip(*sides, strict=True) if left and right) < _MIN_SPLIT_ROWS:
+        return False
+    return any(_wrapped_column(parts) for parts in sides)
+
+
+def _wrapped_column(parts: list[str]) -> bool:
+    """One side of a region reads as a column of hard-wrapped prose: most of its full lines break where a
+    greedy wrapper breaks (`_greedy_breaks`), as a layout's article column does; the cells of a data table
+    are whole on every row. A full line has five words or more and no double space but after a sentence's end
+    (a table row's cells padded to one width are not prose), and the next line often goes on in lower case."""
+    width = max(len(part) for part in parts)
+    full = breaks = goes_on = 0
+    for part, following in pairwise(parts):
+        if (
+            not following
+            or len(part) < max(_PROSE_SIDE_CHARS, width - 18)
+            or part.count(" ") < 4
+            or _CELL_PADDING.search(part)
+        ):
+            continue
+        full += 1
+        breaks += len(part) + 1 + len(following.split(" ", 1)[0]) > width
+        goes_on += following[:1].islower()
+    return full >= _MIN_SPLIT_ROWS and breaks >= _GREEDY_SHARE * full and goes_on >= _GOES_ON_SHARE * full
 
 
 def paragraphs(text: str) -> list[Para]:
@@ -274,10 +441,10 @@ def paragraphs(text: str) -> list[Para]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = strip_link_numbers(text)
-    physical = [line.rstrip() for line in join_inline_fragments(text.split("\n"))]
+    physical, widths = split_columns([line.rstrip() for line in join_inline_fragments(text.split("\n"))])
     raw = [line.lstrip() for line in physical]
     width = wrap_width(physical)
-    lines = unwrap(raw, width, [len(line) for line in physical]) if width is not None else raw
+    lines = unwrap(raw, width, [len(line) for line in physical], widths) if width is not None else raw
     out: list[Para] = []
     block = 0
     new_block = True
