@@ -298,15 +298,15 @@ def test_column_table_rows_are_neither_wrapped_prose_nor_joined() -> None:
         "The national weather service said the combination of a spring tide and strong onshore winds "
         "would raise water levels by up to 1.8 metres above normal, enough to flood quays."
     )
-    table = [
-        f"Row {i}       value {i}        another value       and a last cell {i}       x" for i in range(6)
-    ]
-    lines = [*[*textwrap.fill(paragraph, 72).split("\n"), ""] * 4, *table, "Afterwards a short line."]
+    cells = ("value {i}", "another value", "a third cell {i}", "a fourth cell", "last cell {i}", "x")
+    table = [f"Row {i}       " + "        ".join(cells).format(i=i) for i in range(3)]
+    assert all(len(row) > 72 + 25 for row in table)
+    lines = [*[*textwrap.fill(paragraph, 72).split("\n"), ""] * 24, *table, "Afterwards a short line."]
     assert wrap_width(lines) is not None
     texts = [p.text for p in paragraphs("\n".join(lines))]
-    assert texts.count(paragraph) == 4
+    assert texts.count(paragraph) == 24
     assert texts[-1] == "Afterwards a short line."
-    assert sum(t.startswith("Row ") for t in texts) == 6
+    assert sum(t.startswith("Row ") for t in texts) == 3
 
 
 def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> None:

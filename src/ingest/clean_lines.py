@@ -127,7 +127,7 @@ def join_inline_fragments(lines: list[str]) -> list[str]:
     so the result holds no line that starts with it and a second reading does not take the page for a dump.
     """
     joined = "\n".join(lines)
-    marks = len(_CLOSING_LINE.findall(joined)) + len(_ONE_SPACE_LOWER_LINE.findall(joined))
+    marks = len(_CLOSING_LINE.findall(joined)) + _text_after_links(joined)
     if marks < _MIN_FRAGMENT_MARKS or marks < _FRAGMENT_SHARE * len(_NONBLANK_LINE.findall(joined)):
         return lines
     out: list[str] = []
@@ -164,10 +164,21 @@ def _continues_sentence(previous: str, line: str) -> bool:
 _CLOSING_START = re.compile(r"^[,.;:!?)\]](?:\s|$)")
 _CLOSING_LINE = re.compile(r"^[^\S\n]*[,.;:!?)\]](?:[^\S\n]|$)", re.MULTILINE)
 """`_CLOSING_START` after indentation, found in a whole page at once (the gate runs on every pass)."""
-_ONE_SPACE_LOWER_LINE = re.compile(r"^\S[^\n]{0,48}[^\s:]\n [a-zß-öø-ÿ]", re.MULTILINE)
-"""A text node that follows an inline element: one space, then the sentence goes on in lower case, after
-a short line that is not indented and does not end in a colon (a link's text; not a wrapped line, nor a
-code block's `def f():` above its indented body)."""
+_ONE_SPACE_LOWER = re.compile(r"\n [a-zß-öø-ÿ]")
+
+
+def _text_after_links(joined: str) -> int:
+    """Lines that are a text node after an inline element: one space, then the sentence goes on in lower
+    case, after a short line that is not indented and does not end in a colon (a link's text; not a
+    wrapped line, nor a code block's `def f():` above its indented body)."""
+    count = 0
+    for m in _ONE_SPACE_LOWER.finditer(joined):
+        end = m.start()
+        previous = joined[joined.rfind("\n", 0, end) + 1 : end]
+        count += 0 < len(previous) <= 50 and not previous[0].isspace() and previous[-1] not in " \t:"
+    return count
+
+
 _NONBLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 _ONE_SPACE_START = re.compile(r"^ \S")
 _MIN_FRAGMENT_MARKS = 5
@@ -184,18 +195,21 @@ def wrap_width(lines: list[str]) -> int | None:
 
     Hard-wrapped text has no long lines and many lines ending just short of one width; unwrapped text has
     paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out. Lines of
-    one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width;
-    so are a table's rows laid out in columns (`_column_row`, wider than the page in w3m) from the width
-    and the overlong count.
+    one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width.
+    A table's rows laid out in columns (`_column_row`, wider than the page in w3m) do not count as lines
+    running past the width.
     """
-    wrappable = [line for line in lines if _wrappable(line)]
-    lengths = [len(line) for line in wrappable]
+    lengths = [len(line) for line in lines if _wrappable(line)]
     if len(lengths) < 6:
         return None
-    prose = [n for n, line in zip(lengths, wrappable, strict=True) if not _column_row(line)] or lengths
-    ordered = sorted(prose)
+    ordered = sorted(lengths)
     width = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
-    if not 40 <= width <= 100 or sum(n > width + 25 for n in prose) > _MAX_OVERLONG * len(lengths):
+    if not 40 <= width <= 100:
+        return None
+    allowed = _MAX_OVERLONG * len(lengths)
+    if sum(n > width + 25 for n in lengths) > allowed and (
+        "   " not in "\n".join(lines) or _overlong_prose(lines, width) > allowed
+    ):
         return None
     near = sum(1 for n in lengths if width - 18 <= n <= width)
     long_enough = sum(1 for n in lengths if n > 25)
@@ -206,6 +220,11 @@ def wrap_width(lines: list[str]) -> int | None:
     ):
         return width
     return None
+
+
+def _overlong_prose(lines: list[str], width: int) -> int:
+    """Wrappable lines far past `width` that are not table rows laid out in columns."""
+    return sum(len(line) > width + 25 and not _column_row(line) for line in lines if _wrappable(line))
 
 
 def _wrappable(line: str) -> bool:
@@ -225,7 +244,10 @@ def _wrappable(line: str) -> bool:
 def _column_row(line: str) -> bool:
     """A row of a table a text browser laid out in columns (w3m, lynx): cells apart by runs of spaces.
     Such a row is neither wrapped prose nor the start or end of a wrapped paragraph."""
-    return "   " in line and _COLUMN_GAP.search(line.strip()) is not None
+    if "   " not in line:
+        return False
+    stripped = line.strip()
+    return "   " in stripped and _COLUMN_GAP.search(stripped) is not None
 
 
 _TABLE_ROW = re.compile(r"^\||\s\|\s.*\s\|\s|\|$")
@@ -362,14 +384,16 @@ def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
 
     Returns the lines and, for each, the width of the column it came from (None outside split regions):
     a column is narrower than the page, so `unwrap` judges its breaks by its own width."""
-    if not any("   " in line.strip() for line in lines):
+    gaps = [_gap_columns(line) if "   " in line and "   " in line.strip() else 0 for line in lines]
+    if sum(1 for gap in gaps if gap) < _MIN_SPLIT_ROWS:
         return lines, [None] * len(lines)
     out: list[str] = []
     widths: list[int | None] = []
     i, n = 0, len(lines)
+    filled: list[int | None] = [None] * n
     while i < n:
         line = lines[i]
-        clear = _gap_columns(line) if "   " in line.strip() else 0
+        clear = gaps[i]
         if not clear:
             out.append(line)
             widths.append(None)
@@ -377,7 +401,9 @@ def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
             continue
         j, last_right, band = i + 1, i, _gutter(clear)
         while j < n and band is not None:
-            narrowed = clear & ~_filled_columns(lines[j])
+            if filled[j] is None:
+                filled[j] = _filled_columns(lines[j])
+            narrowed = clear & ~filled[j]  # type: ignore[operator]
             found = _gutter(narrowed)
             if found is None:
                 break
@@ -387,9 +413,9 @@ def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
             j += 1
         region = lines[i : last_right + 1]
         if band is None or not _is_side_by_side(region, band):
-            out.append(line)
-            widths.append(None)
-            i += 1
+            out.extend(region)  # a table, or too few rows: no run inside it is read as columns either
+            widths.extend([None] * len(region))
+            i = last_right + 1
             continue
         start, end = band
         for column in (
