@@ -225,6 +225,24 @@ def test_markdown_page_wrapped_at_78_with_whole_menu_and_image_lines_is_unwrappe
     assert "Section 3 of the menu" in texts
 
 
+def test_lynx_page_wrapped_with_its_link_numbers_is_unwrapped_without_them() -> None:
+    """`lynx -dump` wraps lines with the link numbers in them; once the numbers go, the lines no longer
+    end near the width, so the wrap is read from the lines as lynx printed them."""
+    import textwrap
+
+    sentence = (
+        "The [{}]council said the [{}]harbour works would start in [{}]spring and last two years, and "
+        "that the ferry would keep running from the [{}]old quay."
+    )
+    numbers = iter(range(1, 1000))
+    paragraph = " ".join(sentence.format(*(next(numbers) for _ in range(4))) for _ in range(3))
+    lines = [f"   {line}" for line in textwrap.fill(paragraph, 74).split("\n")] + [""]
+    page = "\n".join(lines * 3)
+    texts = [p.text for p in paragraphs(page)]
+    plain = " ".join(sentence.replace("[{}]", "") for _ in range(3))
+    assert texts == [plain] * 3
+
+
 def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None:
     """`lynx -dump` numbers every link in page order, glued to the link text; footnote marks follow a word
     and are not glued to the next one, and a page with few numbered brackets is left alone."""

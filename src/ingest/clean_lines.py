@@ -466,11 +466,18 @@ def paragraphs(text: str) -> list[Para]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_link_numbers(text)
-    physical, widths = split_columns([line.rstrip() for line in join_inline_fragments(text.split("\n"))])
+    unnumbered = strip_link_numbers(text)
+    physical, widths = split_columns(
+        [line.rstrip() for line in join_inline_fragments(unnumbered.split("\n"))]
+    )
     raw = [line.lstrip() for line in physical]
-    width = wrap_width(physical)
-    lines = unwrap(raw, width, [len(line) for line in physical], widths) if width is not None else raw
+    wrapped = physical
+    if unnumbered is not text:
+        as_printed = [line.rstrip() for line in text.split("\n")]
+        if len(as_printed) == len(physical):
+            wrapped = as_printed  # the browser wrapped the lines with their link numbers in them
+    width = wrap_width(wrapped)
+    lines = unwrap(raw, width, [len(line) for line in wrapped], widths) if width is not None else raw
     out: list[Para] = []
     block = 0
     new_block = True
