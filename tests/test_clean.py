@@ -329,11 +329,11 @@ def test_column_table_rows_are_neither_wrapped_prose_nor_joined() -> None:
 
 def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> None:
     """w3m prints a layout table's cells side by side: the article's wrapped lines with a sidebar's list
-    to their right. The left column's paragraph comes back whole and the sidebar follows it; a data table
-    of short cells stays as it is."""
+    to their right. The left column's paragraph comes back whole (the column is unwrapped by its own
+    width) and the sidebar follows it, with its width; a data table of short cells stays as it is."""
     import textwrap
 
-    from ingest.clean_lines import split_columns
+    from ingest.clean_lines import _UNWRAPPED, split_columns
 
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds "
@@ -345,9 +345,11 @@ def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> No
     rows = [f"{a:<64}{b}" for a, b in zip(left, months, strict=True)]
     page = ["A heading that spans the whole width of the page, above both columns", "", *rows, "", "Footer"]
     split, widths = split_columns(page)
-    assert widths[2] == max(len(line) for line in left)
-    assert split[: len(left) + 2] == [page[0], "", *left]
-    assert [line.strip() for line in split if "Month" in line] == [m.strip() for m in months]
+    assert split[:3] == [page[0], "", f"{paragraph} {paragraph}"]  # wrapped prose: unwrapped in place
+    assert widths[2] == _UNWRAPPED
+    sidebar = [k for k, line in enumerate(split) if "Month" in line]
+    assert [split[k] for k in sidebar] == [m.strip() for m in months]
+    assert {widths[k] for k in sidebar} == {max(len(m.strip()) for m in months)}
     assert f"{paragraph} {paragraph}" in [p.text for p in paragraphs("\n".join(page))]
     table = [f"Label {i}      Yes        No         Maybe" for i in range(10)]
     assert split_columns(table) == (table, [None] * len(table))

@@ -301,7 +301,7 @@ def unwrap(
             continue
         first_word = line.split(" ", 1)[0]
         line_width = width if widths is None or widths[k] is None else widths[k]
-        broken = last_len + 1 + len(first_word) > min(width, line_width) - 4
+        broken = line_width != _UNWRAPPED and last_len + 1 + len(first_word) > min(width, line_width) - 4
         physical_len = len(line) if lengths is None else lengths[k]
         row = physical_len > line_width and _column_row(line)
         if (
@@ -383,7 +383,9 @@ def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
     region ends at its last line with text right of the gutter.
 
     Returns the lines and, for each, the width of the column it came from (None outside split regions):
-    a column is narrower than the page, so `unwrap` judges its breaks by its own width."""
+    a column is narrower than the page, so `unwrap` judges its breaks by its own width. A column of
+    wrapped prose comes back unwrapped already (the page as a whole may be too wide to read as wrapped),
+    with the width `_UNWRAPPED`."""
     gaps = [_gap_columns(line) if "   " in line and "   " in line.strip() else 0 for line in lines]
     if sum(1 for gap in gaps if gap) < _MIN_SPLIT_ROWS:
         return lines, [None] * len(lines)
@@ -423,10 +425,17 @@ def split_columns(lines: list[str]) -> tuple[list[str], list[int | None]]:
             [row[end:].rstrip() for row in region if row[end:].strip()],
         ):
             width = max(len(part) for part in column)
+            if _wrapped_column([part.strip() for part in column]):
+                column = unwrap([part.lstrip() for part in column], width, [len(part) for part in column])
+                width = _UNWRAPPED
             out.extend([*column, ""])
             widths.extend([width] * (len(column) + 1))
         i = last_right + 1
     return out, widths
+
+
+_UNWRAPPED = 1 << 30
+"""The width of a column `split_columns` already unwrapped: no line of it is joined again."""
 
 
 def _is_side_by_side(region: list[str], band: tuple[int, int]) -> bool:
