@@ -243,6 +243,21 @@ def test_lynx_page_wrapped_with_its_link_numbers_is_unwrapped_without_them() -> 
     assert texts == [plain] * 3
 
 
+def test_quoted_paragraph_wrapped_with_a_mark_on_every_line_is_rejoined_without_marks() -> None:
+    """html2text (and e-mail) quote a paragraph with `> ` on every wrapped line: the paragraph comes back
+    whole, with no mark left inside it."""
+    import textwrap
+
+    paragraph = (
+        "The national weather service said the combination of a spring tide and strong onshore winds "
+        "would raise water levels by up to 1.8 metres above normal, enough to flood quays."
+    )
+    plain = textwrap.fill(paragraph, 76).split("\n")
+    quoted = [f"> {line}" for line in textwrap.fill(paragraph, 74).split("\n")] + [">"]
+    page = "\n".join([*plain, "", *quoted, "", *plain, "", *quoted, "", *plain])
+    assert [p.text for p in paragraphs(page)] == [paragraph] * 5
+
+
 def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None:
     """`lynx -dump` numbers every link in page order, glued to the link text; footnote marks follow a word
     and are not glued to the next one, and a page with few numbered brackets is left alone."""

@@ -467,6 +467,17 @@ def _wrapped_column(parts: list[str]) -> bool:
     return full >= _MIN_SPLIT_ROWS and breaks >= _GREEDY_SHARE * full and goes_on >= _GOES_ON_SHARE * full
 
 
+def _unquote(line: str) -> str:
+    """A line without its quote marks (`> ` in markdown and e-mail, nested `> > `): a quoted paragraph is
+    wrapped with a mark on every line, which would otherwise end up inside the rejoined text."""
+    if line.lstrip()[:1] != ">":
+        return line
+    return _QUOTE_MARK.sub("", line)
+
+
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
 def paragraphs(text: str) -> list[Para]:
     """Split a page into paragraphs with layout facts; blank lines only separate blocks and are dropped.
 
@@ -476,9 +487,10 @@ def paragraphs(text: str) -> list[Para]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     unnumbered = strip_link_numbers(text)
-    physical, widths = split_columns(
-        [line.rstrip() for line in join_inline_fragments(unnumbered.split("\n"))]
-    )
+    physical = [line.rstrip() for line in join_inline_fragments(unnumbered.split("\n"))]
+    if ">" in unnumbered:
+        physical = [_unquote(line) for line in physical]
+    physical, widths = split_columns(physical)
     raw = [line.lstrip() for line in physical]
     wrapped = physical
     if unnumbered is not text:
