@@ -279,6 +279,18 @@ def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None
     assert strip_link_numbers("[1]One [2]two") == "[1]One [2]two"
     descending = " ".join(f"[{n}]x" for n in range(9, 0, -1))
     assert strip_link_numbers(descending) == descending
+    unglued = page + "\n   [7]\n   Want to know how it works?[8] Learn more.[[9]3]"
+    assert strip_link_numbers(unglued).split("\n")[3:] == [
+        "   ",
+        "   Want to know how it works? Learn more.[3]",
+    ]
+
+
+def test_text_browser_image_placeholders_are_removed() -> None:
+    from ingest.clean_lines import strip_image_placeholders
+
+    assert strip_image_placeholders("[pinterest.png] Share [Photo-12.JPG]") == " Share "
+    assert strip_image_placeholders("See [the report.pdf] and [1]") == "See [the report.pdf] and [1]"
 
 
 def test_text_node_dump_is_rejoined_into_sentences() -> None:

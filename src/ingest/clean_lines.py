@@ -105,10 +105,25 @@ def strip_link_numbers(text: str) -> str:
     rising = sum(b > a for a, b in pairwise(numbers))
     if rising < _RISING_SHARE * (len(numbers) - 1):
         return text
-    return _LINK_NUMBER.sub("", text)
+    return _ANY_LINK_NUMBER.sub("", text)
 
 
 _LINK_NUMBER = re.compile(r"\[(\d{1,4})\](?=[^\s\[\].,;:!?)])")
+_ANY_LINK_NUMBER = re.compile(r"\[\d{1,4}\]")
+"""On a page the glued numbers show to be numbered by a text browser, every bracketed number is one of
+its marks: a link whose text starts with a space or an image (`[21]` alone on a line) too; a footnote
+link prints as `[[57]3]` and keeps its `[3]`."""
+
+
+def strip_image_placeholders(text: str) -> str:
+    """Remove the `[photo-1.jpg]` a text browser prints for an image without alt text: a file name, not
+    article text."""
+    if ".](" in text or "[" not in text:
+        return text
+    return _IMAGE_PLACEHOLDER.sub("", text)
+
+
+_IMAGE_PLACEHOLDER = re.compile(r"\[[^\]\[\s]{1,80}\.(?:png|jpe?g|gif|svg|webp|avif)\]", re.IGNORECASE)
 _MIN_LINK_NUMBERS = 5
 _RISING_SHARE = 0.8
 
@@ -486,7 +501,7 @@ def paragraphs(text: str) -> list[Para]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    unnumbered = strip_link_numbers(text)
+    unnumbered = strip_image_placeholders(strip_link_numbers(text))
     physical = [line.rstrip() for line in join_inline_fragments(unnumbered.split("\n"))]
     if ">" in unnumbered:
         physical = [_unquote(line) for line in physical]
