@@ -15,6 +15,8 @@ early-stopping seed of both models, 0 by default)
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -84,6 +86,9 @@ def main() -> None:
         fold_paths = [paths[k] for k in test_pages]
         filtered += run_pages(fold_paths, filter_only)
         recovered += run_pages(fold_paths, config)
+    dump = os.environ.get("HTML_CV_DUMP")
+    if dump:
+        Path(dump).write_text("\n".join(json.dumps(r) for r in recovered) + "\n", encoding="utf-8")
     plain = run_pages(paths, replace(filter_only, extract=replace(filter_only.extract, filter_blocks=False)))
     for label, rows in (
         ("pipeline without the filter or the recall step", plain),
