@@ -4,9 +4,11 @@ The page is cut into text segments (the text of one block element up to its next
 a list item, a heading, a cell, a div's own text). A segment whose word shingles are mostly absent from
 trafilatura's text is a candidate; a small tree model over site-independent signals (length, punctuation,
 link density, page ancestors, distance in the page from the text trafilatura kept, how much of that text
-lies before and after it) says whether it is article text. Candidates it keeps are inserted into
-trafilatura's output tree next to the trafilatura block that precedes them in the page, so the text stays
-in document order. No class or id names, no words.
+lies before and after it, whether it sits in a reader-comment thread, how many classed siblings repeat
+its structure) says whether it is article text. Candidates it keeps are inserted into trafilatura's output
+tree next to the trafilatura block that precedes them in the page, so the text stays in document order.
+No site names and no words of the text; the only class/id vocabulary is that of comment threads
+(comment, disqus, reply, respond), general web markup that trafilatura's own comment selectors use too.
 """
 
 from __future__ import annotations
