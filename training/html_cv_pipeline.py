@@ -11,6 +11,8 @@ false`) and with neither (`filter_blocks = false` too), for the differences.
 
 Run: uv run --group training python training/html_cv_pipeline.py [SEED]   (~10 min; SEED is the
 early-stopping seed of both models, 0 by default)
+With HTML_CV_DUMP=FILE set, the filter-and-recall texts are also written to FILE (JSON lines), for
+error analysis.
 """
 
 from __future__ import annotations
