@@ -1,4 +1,5 @@
 import gzip
+import math
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,22 @@ def test_candidates_are_the_segments_trafilatura_left_out() -> None:
     assert cover[0] == 1.0
     assert candidates == [2]  # the short one is too short, the first is already there
     assert features[0]["dist_prev_kept"] == 2.0 and features[0]["kept_before"] == 1.0
+
+
+def test_comment_threads_and_repeated_classed_siblings_are_features() -> None:
+    other = "Opponents warned about the cost overruns seen on earlier projects and asked for an audit first."
+    reply = "I live there and the buses are already full every morning, so this cannot come soon enough."
+    tree = fromstring(
+        f"<html><body><article><p>{PROSE}</p><p>{other}</p></article><ol id='comments'>"
+        f"<li class='c'><p>{reply}</p></li><li class='c'><p>{reply} Yes.</p></li>"
+        "<li class='c'><p>Me too.</p></li></ol></body></html>"
+    )
+    segs = segments(tree)
+    candidates, _, features = recall_features(segs, PROSE)
+    by_text = {segs[i].text: f for i, f in zip(candidates, features, strict=True)}
+    assert by_text[other]["comment_like"] == 0.0 and by_text[other]["repeats"] == 0.0
+    assert by_text[reply]["comment_like"] == 1.0
+    assert by_text[reply]["repeats"] == pytest.approx(math.log1p(3))
 
 
 def test_inserted_segments_follow_the_block_before_them_in_the_page() -> None:

@@ -11,10 +11,14 @@ false`) and with neither (`filter_blocks = false` too), for the differences.
 
 Run: uv run --group training python training/html_cv_pipeline.py [SEED]   (~10 min; SEED is the
 early-stopping seed of both models, 0 by default)
+With HTML_CV_DUMP=FILE set, the filter-and-recall texts are also written to FILE (JSON lines), for
+error analysis.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -84,6 +88,9 @@ def main() -> None:
         fold_paths = [paths[k] for k in test_pages]
         filtered += run_pages(fold_paths, filter_only)
         recovered += run_pages(fold_paths, config)
+    dump = os.environ.get("HTML_CV_DUMP")
+    if dump:
+        Path(dump).write_text("\n".join(json.dumps(r) for r in recovered) + "\n", encoding="utf-8")
     plain = run_pages(paths, replace(filter_only, extract=replace(filter_only.extract, filter_blocks=False)))
     for label, rows in (
         ("pipeline without the filter or the recall step", plain),

@@ -4,9 +4,11 @@ The page is cut into text segments (the text of one block element up to its next
 a list item, a heading, a cell, a div's own text). A segment whose word shingles are mostly absent from
 trafilatura's text is a candidate; a small tree model over site-independent signals (length, punctuation,
 link density, page ancestors, distance in the page from the text trafilatura kept, how much of that text
-lies before and after it) says whether it is article text. Candidates it keeps are inserted into
-trafilatura's output tree next to the trafilatura block that precedes them in the page, so the text stays
-in document order. No class or id names, no words.
+lies before and after it, whether it sits in a reader-comment thread, how many classed siblings repeat
+its structure) says whether it is article text. Candidates it keeps are inserted into trafilatura's output
+tree next to the trafilatura block that precedes them in the page, so the text stays in document order.
+No site names and no words of the text; the only class/id vocabulary is that of comment threads
+(comment, disqus, reply, respond), general web markup that trafilatura's own comment selectors use too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ SKIP = frozenset(
 )
 _WORD = re.compile(r"\w+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_COMMENT = re.compile(r"comment|disqus|repl(?:y|ies)|respond", re.I)
+"""Class/id vocabulary of reader-comment threads (general web markup, as trafilatura's own comment
+selectors use: no site names)."""
 
 
 @dataclass(slots=True)
@@ -169,6 +174,34 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
         next_kept[i] = last
         if covered[i] and words[i] >= 3:
             last = i
+    in_comments: dict[_Element, bool] = {}
+
+    def comment_like(el: _Element | None) -> bool:
+        """The element or an ancestor has a comment-thread class or id."""
+        if el is None or not isinstance(el.tag, str):
+            return False
+        if el not in in_comments:
+            own = bool(_COMMENT.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+            in_comments[el] = own or comment_like(el.getparent())
+        return in_comments[el]
+
+    sibling_counts: dict[_Element, dict[tuple[str, str], int]] = {}
+
+    def repeats(el: _Element) -> int:
+        """How many siblings of `el` (itself included) share its tag and class; 0 without a class."""
+        cls = el.get("class") or ""
+        parent = el.getparent()
+        if not cls or parent is None:
+            return 0
+        if parent not in sibling_counts:
+            counts: dict[tuple[str, str], int] = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    key = (child.tag, child.get("class") or "")
+                    counts[key] = counts.get(key, 0) + 1
+            sibling_counts[parent] = counts
+        return sibling_counts[parent].get((el.tag, cls), 0)
+
     kept_parents = {segs[i].owner.getparent() for i in range(n) if covered[i]}
     kept_owners = {segs[i].owner for i in range(n) if covered[i]}
     candidates, feats = [], []
@@ -184,6 +217,8 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
         for g in ANCESTOR_TAGS:
             f[f"anc_{g}"] = float(g in tags)
         f["hidden"] = float(hidden(owner))
+        f["comment_like"] = float(comment_like(owner))
+        f["repeats"] = math.log1p(max((repeats(a) for a in (owner, *ancestors[:6])), default=0))
         f["nwords"] = float(words[i])
         f["log_words"] = math.log1p(words[i])
         f["ld"] = lds[i]
