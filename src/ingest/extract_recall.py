@@ -177,13 +177,22 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
     in_comments: dict[_Element, bool] = {}
 
     def comment_like(el: _Element | None) -> bool:
-        """The element or an ancestor has a comment-thread class or id."""
-        if el is None or not isinstance(el.tag, str):
-            return False
-        if el not in in_comments:
-            own = bool(_COMMENT.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
-            in_comments[el] = own or comment_like(el.getparent())
-        return in_comments[el]
+        """The element or an ancestor has a comment-thread class or id (walked up without recursion, so
+        a deeply nested page cannot exhaust the stack)."""
+        path: list[_Element] = []
+        found = False
+        while el is not None and isinstance(el.tag, str):
+            if el in in_comments:
+                found = in_comments[el]
+                break
+            path.append(el)
+            if _COMMENT.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+                found = True
+                break
+            el = el.getparent()
+        for seen in path:
+            in_comments[seen] = found
+        return found
 
     sibling_counts: dict[_Element, dict[tuple[str, str], int]] = {}
 
