@@ -211,21 +211,29 @@ def wrap_width(lines: list[str]) -> int | None:
     Hard-wrapped text has no long lines and many lines ending just short of one width; unwrapped text has
     paragraphs hundreds of characters long, so a single long line is enough to rule wrapping out. Lines of
     one word are left out: a wrapper cannot break a long URL or token, so it leaves it longer than the width.
-    A table's rows laid out in columns (`_column_row`, wider than the page in w3m) do not count as lines
-    running past the width.
+    Where the lines run too long, the long rows and rules of tables laid out in columns (`_table_line`:
+    w3m, lynx and pandoc print them at the table's width, not the page's) are left out and the test is
+    made again.
     """
-    lengths = [len(line) for line in lines if _wrappable(line)]
-    if len(lengths) < 6:
+    wrappable = [line for line in lines if _wrappable(line)]
+    if len(wrappable) < 6:
         return None
+    lengths = [len(line) for line in wrappable]
     ordered = sorted(lengths)
-    width = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
-    if not 40 <= width <= 100:
-        return None
+    width = _percentile_width(ordered)
     allowed = _MAX_OVERLONG * len(lengths)
-    if sum(n > width + 25 for n in lengths) > allowed and (
-        "   " not in "\n".join(lines) or _overlong_prose(lines, width) > allowed
-    ):
-        return None
+    if not 40 <= width <= 100 or sum(n > width + 25 for n in lengths) > allowed:
+        if width < 40 or ordered[int(len(ordered) * 0.7)] > 100:
+            return None  # too short to be wrapped, or mostly long lines: unwrapped, tables or not
+        page = "\n".join(lines)
+        if "   " not in page and "--" not in page:
+            return None
+        prose = [n for n, line in zip(lengths, wrappable, strict=True) if n <= 60 or not _table_line(line)]
+        if len(prose) == len(lengths) or len(prose) < 6:
+            return None
+        width = _percentile_width(sorted(prose))
+        if not 40 <= width <= 100 or sum(n > width + 25 for n in prose) > allowed:
+            return None
     near = sum(1 for n in lengths if width - 18 <= n <= width)
     long_enough = sum(1 for n in lengths if n > 25)
     if long_enough < 4:
@@ -237,9 +245,19 @@ def wrap_width(lines: list[str]) -> int | None:
     return None
 
 
-def _overlong_prose(lines: list[str], width: int) -> int:
-    """Wrappable lines far past `width` that are not table rows laid out in columns."""
-    return sum(len(line) > width + 25 and not _column_row(line) for line in lines if _wrappable(line))
+def _percentile_width(ordered: list[int]) -> int:
+    """The length most of these sorted lengths keep under: the 95th percentile (the longest of a few)."""
+    return ordered[int(len(ordered) * 0.95) - 1] if len(ordered) > 20 else ordered[-1]
+
+
+def _table_line(line: str) -> bool:
+    """A row of a table laid out in columns (`_column_row`) or a table's rule (`-----  ------`): what a
+    converter prints at the table's width, not the page's."""
+    return _column_row(line) or (line.lstrip()[:1] in _RULE_CHARS and _TABLE_RULE.match(line) is not None)
+
+
+_TABLE_RULE = re.compile(r"^[\s\-=_+|:]+$")
+_RULE_CHARS = "-=_+|:"
 
 
 def _wrappable(line: str) -> bool:
