@@ -11,12 +11,15 @@ other common HTML-to-text converters and scores `clean_text` on each with the me
 - `html2text-78`: html2text with its default `body_width=78` (markdown, hard-wrapped, links wrapped inside);
 - `soup`: BeautifulSoup `get_text("\\n")` of the body without script/style (every text node on its own line,
   inline links and emphasis split from their sentence, as naive scrapers save pages).
+- `pandoc-plain`: `pandoc -f html -t plain --columns=72` (plain text wrapped at 72, tables drawn with rules);
+- `markdownify`: markdownify of the body without script/style (markdown, unwrapped, as LLM pipelines save
+  pages).
 The classifier was trained on the dev pages (other renderings of them), so the numbers are optimistic in
 absolute terms; what they show is how much a converter the model never saw costs against the dev
 renderings (0.921-0.924 shingle F1 for the same pages).
 
-Renderings are cached under `--cache` (default /tmp/ingest-converters). lynx and w3m come from Debian
-(`apt-get install lynx w3m`); a converter that is not installed is skipped with a message.
+Renderings are cached under `--cache` (default /tmp/ingest-converters). lynx, w3m and pandoc come from Debian
+(`apt-get install lynx w3m pandoc`); a converter that is not installed is skipped with a message.
 
 Run: uv run --group bench python benchmarks/quality/converters.py [--limit N] [--only NAME ...]
 """
@@ -81,12 +84,28 @@ def soup(html: bytes) -> str:
     return (doc.body or doc).get_text("\n")
 
 
+def pandoc_plain(html: bytes) -> str:
+    return _run(["pandoc", "-f", "html", "-t", "plain", "--columns=72"], html)
+
+
+def markdownify_md(html: bytes) -> str:
+    from bs4 import BeautifulSoup
+    from markdownify import markdownify
+
+    doc = BeautifulSoup(html, "lxml")
+    for el in doc(["script", "style", "noscript", "template"]):
+        el.decompose()
+    return markdownify(str(doc.body or doc))
+
+
 CONVERTERS: dict[str, tuple[Callable[[bytes], str], str | None]] = {
     "lynx": (lynx, "lynx"),
     "lynx-refs": (lynx_refs, "lynx"),
     "w3m": (w3m, "w3m"),
     "html2text-78": (html2text_78, None),
     "soup": (soup, None),
+    "pandoc-plain": (pandoc_plain, "pandoc"),
+    "markdownify": (markdownify_md, None),
 }
 
 
@@ -173,7 +192,7 @@ def main() -> None:
             )
         (HERE / "CONVERTERS.md").write_text(
             "# Cleaner on other converters\n\nReproduce: `uv run --group bench python "
-            "benchmarks/quality/converters.py --results` (needs lynx and w3m). The converters and their "
+            "benchmarks/quality/converters.py --results` (needs lynx, w3m and pandoc). The converters and their "
             "options are in the script's docstring; `keep-all` keeps every non-blank line; the first three "
             "rows are the dev set's own renderings. Per-page rows: `per_doc_conv-NAME.csv`.\n\n"
             + "\n".join(lines)
