@@ -372,6 +372,37 @@ def test_wrapped_page_with_a_wide_table_is_still_unwrapped() -> None:
     assert [p.text for p in paragraphs("\n".join(lines))].count(paragraph) == 8
 
 
+def test_paragraph_broken_by_the_html_source_is_rejoined() -> None:
+    """markdownify keeps the line breaks of hand-wrapped HTML source, whose widths follow the tags and
+    link targets, not a wrapper: a long line that stops mid-sentence goes on into a lower-case line. Short
+    lines (menus), sentence ends and list items are left alone."""
+    page = "\n".join(
+        [
+            "* Very occasionally people have lost access to their Google",
+            "  accounts. For example, by [forgetting",
+            "  your password](https://example.org/a/very/long/link/target/that/pushes/the/line/out) or by",
+            "  being mistaken for a fake account.",
+            "",
+            "home",
+            "about us",
+            "",
+            "The archive holds every letter the council received during the years,",
+            "and every reply.",
+            "The second paragraph starts here with a capital letter.",
+        ]
+    )
+    texts = [p.text for p in paragraphs(page)]
+    assert texts[0] == (
+        "Very occasionally people have lost access to their Google accounts. For example, by forgetting "
+        "your password or by being mistaken for a fake account."
+    )
+    assert texts[1:3] == ["home", "about us"]
+    assert texts[3] == (
+        "The archive holds every letter the council received during the years, and every reply."
+    )
+    assert texts[4] == "The second paragraph starts here with a capital letter."
+
+
 def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> None:
     """w3m prints a layout table's cells side by side: the article's wrapped lines with a sidebar's list
     to their right. The left column's paragraph comes back whole (the column is unwrapped by its own

@@ -500,6 +500,30 @@ def _wrapped_column(parts: list[str]) -> bool:
     return full >= _MIN_SPLIT_ROWS and breaks >= _GREEDY_SHARE * full and goes_on >= _GOES_ON_SHARE * full
 
 
+def join_continuations(lines: list[str]) -> list[str]:
+    """Join the lines of a paragraph broken where no wrapper would break it: the page's HTML source was
+    wrapped by hand and a converter kept its line breaks (markdownify, text-node dumps), so the widths
+    follow the source, tags and link targets included, and the wrap test cannot see them. A line of
+    `_MIN_CONTINUED` characters or more that stops mid-sentence (a letter, digit or comma last) goes on when
+    the next line starts in lower case and is no list item."""
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and line[:1].islower()
+            and len(out[-1]) >= _MIN_CONTINUED
+            and (out[-1][-1:].isalnum() or out[-1][-1:] == ",")
+            and not _LIST_MARK.match(line)
+        ):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+_MIN_CONTINUED = 40
+
+
 def _unquote(line: str) -> str:
     """A line without its quote marks (`> ` in markdown and e-mail, nested `> > `): a quoted paragraph is
     wrapped with a mark on every line, which would otherwise end up inside the rejoined text."""
@@ -532,6 +556,8 @@ def paragraphs(text: str) -> list[Para]:
             wrapped = as_printed  # the browser wrapped the lines with their link numbers in them
     width = wrap_width(wrapped)
     lines = unwrap(raw, width, [len(line) for line in wrapped], widths) if width is not None else raw
+    if width is None:
+        lines = join_continuations(lines)
     out: list[Para] = []
     block = 0
     new_block = True
