@@ -472,6 +472,7 @@ _UNWRAPPED = 1 << 30
 
 
 def _is_side_by_side(region: list[str], band: tuple[int, int]) -> bool:
+    """Enough rows hold text on both sides of the gutter, and one side is a column of wrapped prose."""
     start, end = band
     sides = ([row[:start].strip() for row in region], [row[end:].strip() for row in region])
     if sum(1 for left, right in zip(*sides, strict=True) if left and right) < _MIN_SPLIT_ROWS:
