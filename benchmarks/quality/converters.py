@@ -192,9 +192,9 @@ def main() -> None:
             )
         (HERE / "CONVERTERS.md").write_text(
             "# Cleaner on other converters\n\nReproduce: `uv run --group bench python "
-            "benchmarks/quality/converters.py --results` (needs lynx, w3m and pandoc). The converters and their "
-            "options are in the script's docstring; `keep-all` keeps every non-blank line; the first three "
-            "rows are the dev set's own renderings. Per-page rows: `per_doc_conv-NAME.csv`.\n\n"
+            "benchmarks/quality/converters.py --results` (needs lynx, w3m and pandoc). The converters and "
+            "their options are in the script's docstring; `keep-all` keeps every non-blank line; the first "
+            "three rows are the dev set's own renderings. Per-page rows: `per_doc_conv-NAME.csv`.\n\n"
             + "\n".join(lines)
             + "\n",
             encoding="utf-8",
