@@ -5,7 +5,10 @@ Every dev page is extracted once (cached in CACHE); each variant then trains the
 subset, and the recall model, per fold, and scores the held-out pages' extracted text with score.py's
 shingle metric. Use it to pick variants; the number to quote is `html_cv_pipeline.py`'s.
 
-Run: uv run --group training python training/html_filter_exp.py [SEED]
+Run: OMP_NUM_THREADS=1 uv run --group training python training/html_filter_exp.py [SEED] [VARIANT ...]
+(~1 min a variant after a ~2 min first extraction; OMP_NUM_THREADS=1 matters on a loaded 2-core machine,
+where scikit-learn's OpenMP threads otherwise slow the fits many times over). HTML_EXP_CACHE overrides the
+cache path; delete the cache after changing `block_features`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ingest.config import ExtractConfig
 from ingest.extract import recall_result
 
 CACHE = Path(os.environ.get("HTML_EXP_CACHE", "/tmp/html_filter_exp.pkl"))
-NEW = (
+NEW = (  # candidate features of `extract_filter.block_features` (tried at 4f9ca5e; absent ones are skipped)
     *("link_dup_href", "link_article", "text_is_anchor", "n_links", "before_h1", "after_container"),
     *("ellipsis", "head_link_prev", "linked_heads_after", "link_article_prev", "link_article_win"),
 )
@@ -146,17 +149,15 @@ def main() -> None:
         for p, sc in zip(pages, rscores, strict=True)
     ]
     variants = {"shipped": base, "all new": all_names}
-    variants["link"] = [*base, *NEW[:6]]
-    variants["teaser"] = [*base, *NEW[6:]]
-    for n in NEW:
+    variants["link"] = [*base, *(n for n in NEW[:6] if n in all_names)]
+    variants["teaser"] = [*base, *(n for n in NEW[6:] if n in all_names)]
+    for n in (n for n in NEW if n in all_names):
         variants[f"+{n}"] = [*base, n]
     for label in sys.argv[2:] or variants:
         names = variants[label]
         scores = oof_scores(pages, names, seed)
         for t in (0.3, 0.35, 0.4):
-            preds = [
-                final_text(p, list(sc >= t), a) for p, sc, a in zip(pages, scores, adds, strict=True)
-            ]
+            preds = [final_text(p, list(sc >= t), a) for p, sc, a in zip(pages, scores, adds, strict=True)]
             p_, r_, f1 = prf(scorer, preds, golds)
             print(f"{label:>20} seed {seed} t {t:.2f}: P {p_:.4f} R {r_:.4f} F1 {f1:.4f}", flush=True)
 

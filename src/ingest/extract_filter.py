@@ -19,7 +19,6 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
@@ -135,103 +134,7 @@ def block_features(
         for t in ANCESTOR_TAGS:
             f[f"anc_{t}"] = float(t in tags)
         base.append(f)
-    _link_structure(tree, texts, sources, container, base)
     return blocks, texts, _context(blocks, base)
-
-
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}|\d{4,}", re.I)
-
-
-def _page_host(tree: _Element, hrefs: list[str]) -> str:
-    """The page's own host: its canonical or og:url, else the most common host of its absolute links."""
-    for el in tree.iter("link", "meta"):
-        if (el.get("rel") or "").lower() == "canonical" or el.get("property") == "og:url":
-            url = el.get("href") or el.get("content") or ""
-            host = urlsplit(url).hostname if url.startswith("http") else None
-            if host:
-                return host.removeprefix("www.")
-    counts: dict[str, int] = {}
-    for href in hrefs:
-        if href.startswith("http"):
-            host = (urlsplit(href).hostname or "").removeprefix("www.")
-            counts[host] = counts.get(host, 0) + 1
-    return max(counts, key=lambda h: counts[h]) if counts else ""
-
-
-def _article_link(href: str, host: str) -> bool:
-    """A link to another article of the same site: same host (or relative) and a path with a slug or id."""
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return False
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        return False
-    if parts.hostname and (parts.hostname.removeprefix("www.") != host):
-        return False
-    path = parts.path.rstrip("/")
-    return path.count("/") >= 2 and bool(_SLUG.search(path.rsplit("/", 1)[-1] or path))
-
-
-def _link_structure(
-    tree: _Element,
-    texts: list[str],
-    sources: list[_Element | None],
-    container: _Element | None,
-    base: list[dict[str, float]],
-) -> None:
-    """Page-level link structure: teaser lists repeat their headlines and targets as links elsewhere on
-    the page and point to the site's other articles; where the block sits against the page's headline
-    (<h1>) and the end of the main container. Adds features to `base` in place."""
-    order: dict[_Element, int] = {}
-    anchors: list[_Element] = []
-    h1 = None
-    for k, el in enumerate(tree.iter()):
-        order[el] = k
-        if el.tag == "a":
-            anchors.append(el)
-        elif el.tag == "h1" and h1 is None:
-            h1 = el
-    hrefs = [(a.get("href") or "").strip() for a in anchors]
-    host = _page_host(tree, hrefs)
-    href_count: dict[str, int] = {}
-    anchor_text: dict[str, int] = {}
-    for a, href in zip(anchors, hrefs, strict=True):
-        if href and not href.startswith("#"):
-            href_count[href] = href_count.get(href, 0) + 1
-        t = _norm(a.text_content())
-        if len(t) >= 12:
-            anchor_text[t] = anchor_text.get(t, 0) + 1
-    h1_pos = order.get(h1, -1) if h1 is not None else -1
-    container_end = -1
-    if container is not None:
-        container_end = max(order.get(el, -1) for el in container.iter())
-    for text, source, f in zip(texts, sources, base, strict=True):
-        if source is None:
-            f["link_dup_href"] = f["link_article"] = f["text_is_anchor"] = f["n_links"] = -1.0
-            f["before_h1"] = f["after_container"] = -1.0
-            continue
-        own = list(source.iter("a"))
-        if source.tag != "a":
-            outer = next((a for a in source.iterancestors("a")), None)
-            if outer is not None:
-                own = [outer]
-        own_hrefs = [(a.get("href") or "").strip() for a in own]
-        own_hrefs = [h for h in own_hrefs if h and not h.startswith("#")]
-        local: dict[str, int] = {}
-        for h in own_hrefs:
-            local[h] = local.get(h, 0) + 1
-        f["n_links"] = float(min(len(own_hrefs), 20))
-        f["link_dup_href"] = (
-            sum(href_count.get(h, 0) > local[h] for h in own_hrefs) / len(own_hrefs) if own_hrefs else 0.0
-        )
-        f["link_article"] = (
-            sum(_article_link(h, host) for h in own_hrefs) / len(own_hrefs) if own_hrefs else 0.0
-        )
-        inside = sum(1 for a in own if _norm(a.text_content()) == text)
-        f["text_is_anchor"] = float(anchor_text.get(text, 0) - inside > 0) if len(text) >= 12 else 0.0
-        pos = order.get(source, -1)
-        f["before_h1"] = float(h1_pos >= 0 and pos < h1_pos) if h1_pos >= 0 else 0.5
-        f["after_container"] = float(container_end >= 0 and pos > container_end)
 
 
 def _context(blocks: list[_Element], base: list[dict[str, float]]) -> list[dict[str, float]]:
@@ -253,10 +156,6 @@ def _context(blocks: list[_Element], base: list[dict[str, float]]) -> list[dict[
     for i in range(n - 1, -1, -1):
         acc += nch[i] * ld[i]
         ld_chars_after[i] = acc
-    linked_head = [float(b.tag == "head" and x >= 0.5) for b, x in zip(blocks, ld, strict=True)]
-    linked_heads_after = [0.0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        linked_heads_after[i] = linked_heads_after[i + 1] + linked_head[i]
     good_before = 0.0
     last_head = -100
     out = []
@@ -284,21 +183,8 @@ def _context(blocks: list[_Element], base: list[dict[str, float]]) -> list[dict[
         f["n_units"] = float(min(n, 300))
         f["page_chars"] = math.log1p(total)
         f["log_words"] = math.log1p(f["nwords"])
-        f["ellipsis"] = float(texts_end_ellipsis(blocks[i]))
-        f["head_link_prev"] = float(any(linked_head[j] for j in range(max(0, i - 3), i)))
-        f["linked_heads_after"] = min(linked_heads_after[i], 20.0)
-        f["link_article_prev"] = base[i - 1].get("link_article", -1.0) if i > 0 else -2.0
-        f["link_article_win"] = sum(max(0.0, base[j].get("link_article", 0.0)) for j in range(lo, hi))
         out.append(f)
     return out
-
-
-_ELLIPSIS = re.compile(r"(\.\.\.|\u2026)\s*[\]\)]?$")
-
-
-def texts_end_ellipsis(block: _Element) -> bool:
-    """The block ends in an ellipsis: a teaser cut short."""
-    return bool(_ELLIPSIS.search(_norm(" ".join(block.itertext()))))
 
 
 @lru_cache(maxsize=4)
