@@ -13,7 +13,6 @@ cache path; delete the cache after changing `block_features`.
 
 from __future__ import annotations
 
-import gzip
 import os
 import pickle
 import sys
@@ -22,17 +21,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
-import trafilatura
-from html_train import DEV, PARAMS, _label, _scorer, dev_examples, prf
+from html_train import PARAMS, _label, _scorer, dev_examples, extracted_page, prf
 from lxml import etree
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from ingest import extract_filter, extract_recall
-from ingest.config import ExtractConfig
-from ingest.extract import recall_result
 
 CACHE = Path(os.environ.get("HTML_EXP_CACHE", "/tmp/html_filter_exp.pkl"))
 NEW = (  # candidate features of `extract_filter.block_features` (tried at 4f9ca5e; absent ones are skipped)
@@ -42,18 +37,7 @@ NEW = (  # candidate features of `extract_filter.block_features` (tried at 4f9ca
 
 
 def page_examples(case: dict) -> dict:
-    html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
-        "utf-8", "replace"
-    )
-    tree = load_html(html)
-    result = trafilatura.bare_extraction(
-        tree, with_metadata=False, include_comments=False, include_tables=True
-    )
-    text = result.text if result is not None and result.text else ""
-    body = result.body if result is not None and text else None
-    other = recall_result(tree, ExtractConfig())
-    if other is not None and other.text and len(other.text) > len(text):
-        text, body = other.text, other.body
+    tree, text, body = extracted_page(case)
     gold_tokens = extract_filter._WORD.findall(case["text"])
     gold_shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
     gold_joined = f" {' '.join(gold_tokens)} "

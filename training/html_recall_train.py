@@ -22,22 +22,17 @@ Run: uv run --group training python training/html_recall_train.py   (~4 min, nee
 
 from __future__ import annotations
 
-import gzip
 from copy import deepcopy
 from urllib.parse import urlsplit
 
 import numpy as np
-import trafilatura
-from html_train import DEV, PARAMS, _label, _scorer, dev_examples, export, prf, write_checked
+from html_train import PARAMS, _label, _scorer, dev_examples, export, extracted_page, prf, write_checked
 from lxml import etree
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from ingest import extract_filter, extract_recall
-from ingest.config import ExtractConfig
-from ingest.extract import recall_result
 
 OUT = extract_recall.MODEL
 THRESHOLD = 0.5
@@ -48,18 +43,7 @@ SEEDS = (0, 1, 2)
 def page_examples(case: dict) -> dict:
     """One page: trafilatura's text and output tree (XML), the shipped filter's choices, the page's
     segment texts, which of them trafilatura's text covers, and one example per candidate segment."""
-    html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
-        "utf-8", "replace"
-    )
-    tree = load_html(html)
-    result = trafilatura.bare_extraction(
-        tree, with_metadata=False, include_comments=False, include_tables=True
-    )
-    text = result.text if result is not None and result.text else ""
-    body = result.body if result is not None and text else None
-    other = recall_result(tree, ExtractConfig())
-    if other is not None and other.text and len(other.text) > len(text):
-        text, body = other.text, other.body
+    tree, text, body = extracted_page(case)
     segs = extract_recall.segments(tree)
     candidates, cover, features = extract_recall.recall_features(segs, text)
     texts = [s.text for s in segs]

@@ -68,21 +68,27 @@ def _label(text: str, gold_shingles: set, gold_joined: str) -> tuple[float, int]
     return float(f" {' '.join(tokens)} " in gold_joined), len(tokens)
 
 
-def page_examples(case: dict) -> dict:
-    """One page: its unfiltered text, its output tree (XML string) and one example per leaf block."""
+def extracted_page(case: dict) -> tuple[object, str, object]:
+    """A dev page's parsed tree, and the text and output tree of trafilatura's longer pass (default or
+    recall), as `ingest.extract` picks them before its block filter."""
     html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
         "utf-8", "replace"
     )
     tree = load_html(html)
-    config = ExtractConfig()
     result = trafilatura.bare_extraction(
         tree, with_metadata=False, include_comments=False, include_tables=True
     )
     text = result.text if result is not None and result.text else ""
     body = result.body if result is not None and text else None
-    other = recall_result(tree, config)
+    other = recall_result(tree, ExtractConfig())
     if other is not None and other.text and len(other.text) > len(text):
         text, body = other.text, other.body
+    return tree, text, body
+
+
+def page_examples(case: dict) -> dict:
+    """One page: its unfiltered text, its output tree (XML string) and one example per leaf block."""
+    tree, text, body = extracted_page(case)
     page = {
         "id": case["id"],
         "host": urlsplit(case["url"]).hostname,
