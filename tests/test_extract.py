@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import ExtractConfig
-from ingest.extract import extract_html
+from ingest.extract import extract_html, parse_page
 from ingest.records import Document
 
 PARAGRAPHS = [
@@ -288,3 +288,18 @@ def test_block_filter_drops_a_photo_credit_the_extractor_keeps() -> None:
     credit = "Credit: Andriy Onufriyenko / Getty Images"
     assert credit in off and credit not in on
     assert [line for line in off if line != credit] == on
+
+
+def test_content_after_a_premature_end_tag_is_read() -> None:
+    """A template that prints `</body></html>` before the article: libxml2 makes the rest a second root,
+    browsers show it in the body, and so must the extraction."""
+    head, _, rest = PAGE.partition("<article>")
+    tail = rest.replace("</body></html>", "")
+    page = f"{head}</body></html>\n<div class='post'><article>{tail}</div></body></html>"
+    tree = parse_page(page)
+    assert tree is not None and all(len(el) == 0 for el in tree.itersiblings())
+    assert PARAGRAPHS[0] in tree.find("body").text_content()
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    for paragraph in PARAGRAPHS:
+        assert paragraph in doc.raw_text
+    assert parse_page(PAGE) is not None and len(parse_page(PAGE)) == 2  # a regular page: head and body

@@ -36,12 +36,11 @@ import numpy as np
 import trafilatura
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from ingest import extract_filter
 from ingest.config import ExtractConfig
-from ingest.extract import recall_result
+from ingest.extract import parse_page, recall_result
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev"
@@ -74,7 +73,7 @@ def extracted_page(case: dict) -> tuple[object, str, object]:
     html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
         "utf-8", "replace"
     )
-    tree = load_html(html)
+    tree = parse_page(html)
     result = trafilatura.bare_extraction(
         tree, with_metadata=False, include_comments=False, include_tables=True
     )

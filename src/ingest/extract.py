@@ -278,6 +278,32 @@ def _as_list(value: object) -> list[str] | None:
     return out or None
 
 
+def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
+    """Move what follows a premature `</html>` into the page's <body>, as browsers show it.
+
+    libxml2 makes content after the document's end tag a second top-level <html> element, which
+    trafilatura and the recall step never see; one dev page's whole article sits there (after a
+    template printed `</body></html>` early). Returns `tree`, modified in place."""
+    trailing = [el for el in tree.itersiblings() if isinstance(el.tag, str)]
+    if not trailing:
+        return tree
+    body = tree.find("body")
+    if body is None:
+        body = tree.makeelement("body", {})
+        tree.append(body)
+    for root in trailing:
+        for child in list(root):
+            if child.tag != "head":
+                body.append(child)
+    return tree
+
+
+def parse_page(page: str) -> HtmlElement | None:
+    """The page's tree as trafilatura parses it (`load_html`), content after `</html>` included."""
+    tree = load_html(page)
+    return adopt_trailing_roots(tree) if tree is not None else None
+
+
 def recall_result(page: str | HtmlElement, config: ExtractConfig) -> TrafilaturaDocument | None:
     """Result of a second, recall-oriented pass (trafilatura's favor_recall, without its fallback
     extractors). On a page whose article container trafilatura's default pass cuts short (a list article
@@ -337,7 +363,7 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
     if doc.rejected or doc.html is None:
         return doc
     try:
-        tree = load_html(doc.html)
+        tree = parse_page(doc.html)
         if tree is None:
             doc.html = None
             return doc.reject("no_article", "the HTML does not parse to a document")
