@@ -106,3 +106,13 @@ def test_segments_before_every_output_block_keep_their_order() -> None:
     body = etree.fromstring("<body><p>Alpha beta gamma delta epsilon.</p></body>")
     insert_segments(body, texts, [False, False, True], [0, 1])
     assert xmltotxt(body, False).split("\n") == texts
+
+
+def test_a_control_the_parser_wrapped_around_the_page_is_read() -> None:
+    """libxml2 nests the rest of the page in a `<button>` the markup never closed; its paragraphs are
+    still segments, while a plain button's label is not."""
+    tree = fromstring(
+        f"<html><body><button>Menu</button><button><span>Open</span><main><p>{PROSE}</p></main>"
+        "</button></body></html>"
+    )
+    assert [s.text for s in segments(tree)] == ["Open", PROSE]

@@ -42,6 +42,15 @@ _COMMENT = re.compile(r"comment|disqus|repl(?:y|ies)|respond", re.I)
 selectors use: no site names)."""
 
 
+_CONTROLS = frozenset({"button", "select", "textarea"})
+
+
+def _wraps_page(el: _Element) -> bool:
+    """A form control that holds paragraphs: the parser nested the rest of the page inside a control
+    the markup never closed (`<button>` ... `<main>`), which a browser does not; its text is read."""
+    return el.tag in _CONTROLS and el.find(".//p") is not None
+
+
 @dataclass(slots=True)
 class Segment:
     """One run of text of a block element (`owner`), in page order."""
@@ -73,7 +82,7 @@ def segments(tree: _Element) -> list[Segment]:
         add(el.text, in_link)
         for child in el:
             tag = child.tag
-            if isinstance(tag, str) and tag not in SKIP:
+            if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
                 if tag in BLOCK:
                     out.append(stack[-1])
                     stack.append(Segment(child))
