@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import ExtractConfig
-from ingest.extract import extract_html, parse_page
+from ingest.extract import extract_html, parse_page, repair_mojibake
 from ingest.records import Document
 
 PARAGRAPHS = [
@@ -303,3 +303,15 @@ def test_content_after_a_premature_end_tag_is_read() -> None:
     for paragraph in PARAGRAPHS:
         assert paragraph in doc.raw_text
     assert parse_page(PAGE) is not None and len(parse_page(PAGE)) == 2  # a regular page: head and body
+
+
+def test_mojibake_the_site_published_is_repaired_before_extraction() -> None:
+    """UTF-8 its CMS had read as latin-1 ('doesnâ\\x80\\x99t'): trafilatura drops the C1 characters that
+    make it repairable, so the page is repaired first; the output then passes ftfy unchanged."""
+    broken = "The mayor said the plan doesn’t add costs — “none at all” — for 2025."
+    mojibake = broken.encode("utf-8").decode("latin-1")
+    page = PAGE.replace(PARAGRAPHS[1], f"{PARAGRAPHS[1]} {mojibake}")
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert broken in doc.raw_text
+    assert "\u00e2" not in doc.raw_text
+    assert parse_page(PAGE) is not None and repair_mojibake(PAGE) == PAGE  # clean pages pass untouched

@@ -12,6 +12,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
+import ftfy
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
@@ -298,9 +299,26 @@ def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+"""A UTF-8 lead byte read as latin-1 or cp1252, then a continuation byte read the same way ('Ã©', 'â€',
+'Â\xa0'): the screen before ftfy's slower look at the whole page."""
+
+
+def repair_mojibake(page: str) -> str:
+    """The page with text its site's CMS had already decoded wrongly ('doesnâ\x80\x99t', 'Â©') repaired by
+    ftfy's encoding fixer, before trafilatura: its text cleanup drops the C1 control characters that make
+    such mojibake repairable, so the later ftfy pass over the text (`normalize`) could no longer fix it.
+    ftfy changes only sequences it is confident are mojibake; markup and entities are left alone."""
+    return ftfy.fix_encoding(page) if _MOJIBAKE.search(page) else page
+
+
 def parse_page(page: str) -> HtmlElement | None:
-    """The page's tree as trafilatura parses it (`load_html`), content after `</html>` included."""
-    tree = load_html(page)
+    """The page's tree as trafilatura parses it (`load_html`), mojibake repaired (`repair_mojibake`) and
+    content after `</html>` included."""
+    tree = load_html(repair_mojibake(page))
     return adopt_trailing_roots(tree) if tree is not None else None
 
 
