@@ -315,3 +315,46 @@ def test_mojibake_the_site_published_is_repaired_before_extraction() -> None:
     assert broken in doc.raw_text
     assert "\u00e2" not in doc.raw_text
     assert parse_page(PAGE) is not None and repair_mojibake(PAGE) == PAGE  # clean pages pass untouched
+
+
+def test_block_filter_vectorized_walk_equals_the_plain_walk() -> None:
+    """`article_scores` walks all rows through all trees at once; random trees of uneven depth, missing
+    values and thresholds hit exactly must give the plain per-row walk's probabilities."""
+    import math
+    import random
+
+    from ingest.extract_filter import _tree_value, article_scores
+
+    rng = random.Random(7)
+
+    def tree(depth: int) -> list[list]:
+        nodes: list[list] = []
+
+        def grow(d: int) -> int:
+            i = len(nodes)
+            nodes.append([])
+            if d == 0 or rng.random() < 0.3:
+                nodes[i] = [-1, 0, 0, 0, 0, rng.uniform(-2, 2)]
+            else:
+                feature, threshold = rng.randrange(3), float(rng.choice([0, 1, 2]))
+                left, right = grow(d - 1), grow(d - 1)
+                nodes[i] = [feature, threshold, left, right, rng.randrange(2), 0]
+            return i
+
+        grow(depth)
+        return nodes
+
+    model = {
+        "features": ["a", "b", "c"],
+        "baseline": 0.3,
+        "trees": [tree(rng.randrange(5)) for _ in range(40)],
+    }
+    rows = [
+        {n: rng.choice([float("nan"), 0.0, 1.0, 2.0, rng.uniform(-1, 3)]) for n in "abc"} for _ in range(200)
+    ]
+    plain = [
+        1 / (1 + math.exp(-(0.3 + sum(_tree_value(t, [r[n] for n in "abc"]) for t in model["trees"]))))
+        for r in rows
+    ]
+    assert max(abs(a - b) for a, b in zip(article_scores(rows, model), plain, strict=True)) < 1e-12
+    assert article_scores([], model) == []
