@@ -10,7 +10,9 @@ It also scores, in the same process, the pipeline with the filter alone (`[extra
 false`) and with neither (`filter_blocks = false` too), for the differences.
 
 Run: uv run --group training python training/html_cv_pipeline.py [SEED]   (~10 min; SEED is the
-early-stopping seed of both models, 0 by default)
+early-stopping seed of both models, 0 by default; with HTML_CV_BAG=K each model is the mean of K models
+with seeds SEED..SEED+K-1, as `html_train.export_bag` builds it; HTML_CV_THRESHOLD overrides the block
+filter's threshold)
 With HTML_CV_DUMP=FILE set, the filter-and-recall texts are also written to FILE (JSON lines), for
 error analysis.
 """
@@ -29,13 +31,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from html_recall_train import recall_examples, training_arrays
-from html_train import DEV, PARAMS, THRESHOLD, _scorer, dev_examples, export
+from html_train import DEV, PARAMS, THRESHOLD, _scorer, dev_examples, export_bag
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 from ingest import extract, extract_filter, extract_recall
 from ingest.config import IngestConfig
 from ingest.pipeline import process_file
+
+
+def fit(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, params: dict, seed: int
+) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(**{**params, "random_state": seed}).fit(x, y, sample_weight=w)
 
 
 def run_pages(paths: list[Path], config: IngestConfig) -> list[dict]:
@@ -58,6 +66,8 @@ def score(rows: list[dict], scorer) -> dict:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    bag = int(os.environ.get("HTML_CV_BAG", "1"))
+    threshold = float(os.environ.get("HTML_CV_THRESHOLD", THRESHOLD))
     scorer = _scorer()
     cases, pages, names = dev_examples()
     _, recall_pages, recall_names = recall_examples()
@@ -74,14 +84,13 @@ def main() -> None:
         x = np.array([[f[n] for n in names] for f, _ in rows])
         y = np.array([label >= 0.5 for _, (label, _) in rows], dtype=int)
         w = np.array([max(1, n) for _, (_, n) in rows], dtype=float)
-        model = export(HistGradientBoostingClassifier(**params).fit(x, y, sample_weight=w), names)
+        model = export_bag([fit(x, y, w, params, seed + j) for j in range(bag)], names)
+        model["threshold"] = threshold
         extract.filter_blocks = partial(extract_filter.filter_blocks, model=model)  # type: ignore[assignment]
         train = np.isin(r_page, train_pages)
-        recall_model = HistGradientBoostingClassifier(**params).fit(
-            rx[train], ry[train], sample_weight=rw[train]
-        )
+        recall_models = [fit(rx[train], ry[train], rw[train], params, seed + j) for j in range(bag)]
         recall = {
-            **export(recall_model, recall_names),
+            **export_bag(recall_models, recall_names),
             "threshold": extract_recall.load_model(extract_recall.MODEL)["threshold"],
         }
         extract.recover_blocks = partial(extract_recall.recover_blocks, model=recall)  # type: ignore[assignment]
@@ -94,8 +103,8 @@ def main() -> None:
     plain = run_pages(paths, replace(filter_only, extract=replace(filter_only.extract, filter_blocks=False)))
     for label, rows in (
         ("pipeline without the filter or the recall step", plain),
-        (f"with the filter (t={THRESHOLD}), CV, seed {seed}", filtered),
-        (f"with the filter and the recall step, CV, seed {seed}", recovered),
+        (f"with the filter (t={threshold}), CV, seed {seed}, bag {bag}", filtered),
+        (f"with the filter and the recall step, CV, seed {seed}, bag {bag}", recovered),
     ):
         r = score(rows, scorer)
         print(

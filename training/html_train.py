@@ -8,8 +8,9 @@ Label: a block is article when at least half of its word 4-shingles occur in the
 fewer than four words: when its words occur in that order in the gold text). Weight: its word count.
 
 Model: scikit-learn HistGradientBoostingClassifier, depth 3, at most 150 trees (scikit-learn's early stopping
-kept 64), learning rate 0.1, random_state 0,
-exported tree by tree to JSON (inference in pure Python, `extract_filter.article_scores`).
+keeps about 60-70), learning rate 0.1, fitted BAG = 5 times with early-stopping seeds 0-4 and shipped as
+their mean log-odds (`export_bag`: the bag removes the 0.001 that the seed alone moves the CV score),
+exported tree by tree to JSON (inference: `extract_filter.article_scores`, a numpy walk).
 A block is dropped when its article probability is below THRESHOLD.
 
 Evaluation: 5-fold cross-validation grouped by site (URL host): the printed shingle P/R/F1 (score.py's
@@ -48,6 +49,8 @@ OUT = extract_filter.MODEL
 THRESHOLD = 0.35
 THRESHOLDS = (0.0, 0.2, 0.3, 0.35, 0.4, 0.5)
 PARAMS = {"max_depth": 3, "max_iter": 150, "learning_rate": 0.1, "random_state": 0}
+BAG = 5
+"""Shipped models are the mean of this many fits with early-stopping seeds 0..BAG-1 (`export_bag`)."""
 
 
 def _scorer():  # type: ignore[no-untyped-def]
@@ -160,13 +163,35 @@ def export(model: HistGradientBoostingClassifier, names: list[str]) -> dict:
     }
 
 
+def export_bag(models: list[HistGradientBoostingClassifier], names: list[str]) -> dict:
+    """Several models (early-stopping seeds) as one: the mean of their log-odds, i.e. every tree with its
+    leaf values divided by the number of models, and the mean baseline. Inference is unchanged."""
+    parts = [export(model, names) for model in models]
+    trees = [
+        [[*node[:5], round(node[5] / len(parts), 8)] for node in tree]
+        for part in parts
+        for tree in part["trees"]
+    ]
+    return {**parts[0], "baseline": sum(p["baseline"] for p in parts) / len(parts), "trees": trees}
+
+
+def fit_bag(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> list[HistGradientBoostingClassifier]:
+    """BAG models that differ only in the early-stopping seed (0, 1, ...), for `export_bag`."""
+    return [
+        HistGradientBoostingClassifier(**{**PARAMS, "random_state": seed}).fit(x, y, sample_weight=w)
+        for seed in range(BAG)
+    ]
+
+
 def write_checked(
-    model: HistGradientBoostingClassifier, exported: dict, rows: list[dict], x: np.ndarray, out: Path
+    models: list[HistGradientBoostingClassifier], exported: dict, rows: list[dict], x: np.ndarray, out: Path
 ) -> None:
-    """Write the exported trees only if the pure-Python walk (`extract_filter.article_scores`) gives
-    scikit-learn's probabilities on the first 5000 training rows (feature dicts `rows`, matrix `x`)."""
+    """Write the exported trees only if our walk (`extract_filter.article_scores`) gives scikit-learn's
+    probabilities (of the mean log-odds, for a bag) on the first 5000 training rows (feature dicts `rows`,
+    matrix `x`)."""
     check = extract_filter.article_scores(rows[:5000], exported)
-    diff = np.abs(np.array(check) - model.predict_proba(x[:5000])[:, 1]).max()
+    raw = np.mean([model.decision_function(x[:5000]) for model in models], axis=0)
+    diff = np.abs(np.array(check) - 1.0 / (1.0 + np.exp(-raw))).max()
     print(f"exported model vs scikit-learn: max |dp| {diff:.2e} on {min(5000, len(rows))} rows")
     if diff > 1e-6 or not math.isfinite(diff):
         sys.exit("export mismatch")
@@ -210,8 +235,8 @@ def main() -> None:
     oracle = [filtered_text(page, [label >= 0.5 for label, _ in page["y"]]) for page in pages]
     p, r, f1 = prf(scorer, oracle, golds)
     print(f"  oracle (gold labels): shingle P {p:.4f} R {r:.4f} F1 {f1:.4f}")
-    model = HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w)
-    write_checked(model, export(model, names), [f for _, f, _ in rows[:5000]], x, OUT)
+    models = fit_bag(x, y, w)
+    write_checked(models, export_bag(models, names), [f for _, f, _ in rows[:5000]], x, OUT)
 
 
 if __name__ == "__main__":
