@@ -103,19 +103,31 @@ def matrix(pages: list[dict], idx, names: list[str], key: str = "x", ykey: str =
     return x, y, w
 
 
-def oof_scores(pages: list[dict], names: list[str], seed: int, key: str = "x", ykey: str = "y") -> list:
+def oof_scores(
+    pages: list[dict],
+    names: list[str],
+    seed: int,
+    key: str = "x",
+    ykey: str = "y",
+    params: dict | None = None,
+    bag: int = 1,
+) -> list:
+    """Out-of-fold scores of every page's rows (site-grouped 5 folds): the mean probability of `bag`
+    models with early-stopping seeds seed..seed+bag-1 and `params` over html_train.PARAMS."""
     hosts = np.array([p["host"] for p in pages])
-    out: list = [None] * len(pages)
-    params = {**PARAMS, "random_state": seed}
+    out: list = [np.zeros(len(p[key])) for p in pages]
     for train, test in GroupKFold(5).split(np.zeros(len(pages)), groups=hosts):
         x, y, w = matrix(pages, train, names, key, ykey)
-        model = HistGradientBoostingClassifier(**params).fit(x, y, sample_weight=w)
+        models = [
+            HistGradientBoostingClassifier(**{**PARAMS, **(params or {}), "random_state": s}).fit(
+                x, y, sample_weight=w
+            )
+            for s in range(seed, seed + bag)
+        ]
         for k in test:
             if pages[k][key]:
                 xt, _, _ = matrix(pages, [k], names, key, ykey)
-                out[k] = model.predict_proba(xt)[:, 1]
-            else:
-                out[k] = np.zeros(0)
+                out[k] = np.mean([m.predict_proba(xt)[:, 1] for m in models], axis=0)
     return out
 
 

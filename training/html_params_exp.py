@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-from html_filter_exp import NEW, final_text, load, matrix
-from html_train import PARAMS, _scorer, prf
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import GroupKFold
+from html_filter_exp import NEW, final_text, load, oof_scores
+from html_train import _scorer, prf
 
 VARIANTS: dict[str, tuple[dict, int]] = {
     "shipped": ({}, 1),
@@ -35,24 +32,6 @@ VARIANTS: dict[str, tuple[dict, int]] = {
 }
 
 
-def oof(pages: list[dict], names: list[str], params: dict, bag: int, key: str, ykey: str) -> list:
-    hosts = np.array([p["host"] for p in pages])
-    out: list = [np.zeros(len(p[key])) for p in pages]
-    for train, test in GroupKFold(5).split(np.zeros(len(pages)), groups=hosts):
-        x, y, w = matrix(pages, train, names, key, ykey)
-        models = [
-            HistGradientBoostingClassifier(**{**PARAMS, **params, "random_state": s}).fit(
-                x, y, sample_weight=w
-            )
-            for s in range(params.get("random_state", 0), params.get("random_state", 0) + bag)
-        ]
-        for k in test:
-            if pages[k][key]:
-                xt, _, _ = matrix(pages, [k], names, key, ykey)
-                out[k] = np.mean([m.predict_proba(xt)[:, 1] for m in models], axis=0)
-    return out
-
-
 def main() -> None:
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     scorer = _scorer()
@@ -62,9 +41,8 @@ def main() -> None:
     rnames = sorted({n for p in pages for f in p["rx"] for n in f})
     for label in sys.argv[2:] or VARIANTS:
         params, bag = VARIANTS[label]
-        params = {**params, "random_state": seed}
-        fscores = oof(pages, names, params, bag, "x", "y")
-        rscores = oof(pages, rnames, params, bag, "rx", "ry")
+        fscores = oof_scores(pages, names, seed, "x", "y", params, bag)
+        rscores = oof_scores(pages, rnames, seed, "rx", "ry", params, bag)
         for t, rt in ((0.35, 0.5), (0.3, 0.5), (0.4, 0.5), (0.35, 0.4), (0.35, 0.6)):
             adds = [
                 [i for i, s in zip(p["candidates"], sc, strict=True) if s >= rt]
