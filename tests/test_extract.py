@@ -1,4 +1,5 @@
 import gzip
+import math
 from pathlib import Path
 
 import pytest
@@ -319,13 +320,23 @@ def test_mojibake_the_site_published_is_repaired_before_extraction() -> None:
     assert parse_page(PAGE) is not None and repair_mojibake(PAGE) == PAGE  # clean pages pass untouched
 
 
+def _tree_value(nodes: list[list], x: list[float]) -> float:
+    """The reference walk of one row down one tree, for `article_scores`'s vectorized one."""
+    i = 0
+    while True:
+        feature, threshold, left, right, missing_left, value = nodes[i]
+        if feature < 0:
+            return value
+        v = x[feature]
+        i = (left if missing_left else right) if math.isnan(v) else (left if v <= threshold else right)
+
+
 def test_block_filter_vectorized_walk_equals_the_plain_walk() -> None:
     """`article_scores` walks all rows through all trees at once; random trees of uneven depth, missing
     values and thresholds hit exactly must give the plain per-row walk's probabilities."""
-    import math
     import random
 
-    from ingest.extract_filter import _tree_value, article_scores
+    from ingest.extract_filter import article_scores
 
     rng = random.Random(7)
 

@@ -196,17 +196,6 @@ def load_model(path: Path = MODEL) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _tree_value(nodes: list[list], x: list[float]) -> float:
-    """nodes: [feature, threshold, left, right, missing_left, value] or [-1, 0, 0, 0, 0, value] at a leaf."""
-    i = 0
-    while True:
-        feature, threshold, left, right, missing_left, value = nodes[i]
-        if feature < 0:
-            return value
-        v = x[feature]
-        i = (left if missing_left else right) if math.isnan(v) else (left if v <= threshold else right)
-
-
 @dataclass(frozen=True, slots=True)
 class PackedTrees:
     """A tree model's nodes as flat arrays over all trees (child links are flat indexes, a leaf links to
@@ -267,7 +256,9 @@ def _packed(trees: list) -> PackedTrees:
 
 def article_scores(features: list[dict[str, float]], model: dict) -> list[float]:
     """Probability that each block is article text: the model's trees walked for all blocks at once,
-    equal to the plain walk (`_tree_value`) up to the order of the floating-point sum."""
+    equal to walking each row down each tree in turn (tests/test_extract.py's `_tree_value`) up to the
+    order of the floating-point sum. Nodes: [feature, threshold, left, right, missing_left, value], or
+    [-1, 0, 0, 0, 0, value] at a leaf."""
     if not features:
         return []
     packed = _packed(model["trees"])
