@@ -5,7 +5,9 @@
    in one process, the latter also without the second, recall-oriented trafilatura pass
    (`extract.recall_pass`), to show what that pass costs;
 2. the speedup of `process_files` with 2 worker processes over 1, measured side by side in alternating
-   rounds (the machine is shared: absolute numbers are noisy, ratios less so);
+   rounds (the machine is shared: absolute numbers are noisy, ratios less so), beside a control measured
+   in the same rounds: the 2-process speedup of a pure-Python CPU loop with no I/O and no shared state,
+   which is what the machine's two cores give at that moment (other jobs, frequency, SMT siblings);
 3. memory: a WARC.gz of about 1 GB uncompressed (the dev pages repeated with distinct URLs) is written to a
    temporary folder, then (a) read to the end with `read_file` and (b) run through `process_files` with 2
    workers for the first `--pipeline-records` records, sampling the main process's RSS as it goes.
@@ -19,11 +21,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import multiprocessing
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import trafilatura
@@ -66,17 +71,40 @@ def ours(paths: list[Path], workers: int, recall_pass: bool = True) -> tuple[flo
     return n / (time.perf_counter() - start), n
 
 
+def spin(n: int) -> int:
+    """A pure-Python CPU loop: no I/O, no allocation to speak of, nothing shared between processes."""
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def machine_speedup(units: int = 40, unit_size: int = 2_000_000) -> float:
+    """Throughput of `spin` on 2 fresh worker processes over 1 process, pool start-up included as in
+    `process_files`: the best 2-core scaling this machine offers right now, the control for ours."""
+    start = time.perf_counter()
+    for _ in range(units):
+        spin(unit_size)
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(spin, [unit_size] * units))
+    return one / (time.perf_counter() - start)
+
+
 def speed(n_pages: int, rounds: int) -> list[str]:
     paths = sorted(DEV.glob("*.html.gz"))[:n_pages]
-    traf, one, no_recall, two = [], [], [], []
+    traf, one, no_recall, two, control = [], [], [], [], []
     for _ in range(rounds):
         traf.append(trafilatura_alone(paths))
         one.append(ours(paths, 1)[0])
         no_recall.append(ours(paths, 1, recall_pass=False)[0])
         two.append(ours(paths, 2)[0])
+        control.append(machine_speedup())
     best = max  # the least disturbed round on a shared machine
     ratios = [b / a for a, b in zip(one, two, strict=True)]
     recall_cost = ", ".join(f"{b / a:.2f}x" for a, b in zip(one, no_recall, strict=True))
+    relative = [r / c for r, c in zip(ratios, control, strict=True)]
     return [
         f"pages: {len(paths)} dev pages, {rounds} rounds, best round shown (all rounds: see below)",
         "",
@@ -87,6 +115,9 @@ def speed(n_pages: int, rounds: int) -> list[str]:
         f"| the same without the recall pass (`[extract] recall_pass = false`) | {best(no_recall):.1f} |",
         f"| ingest `process_files`, 2 worker processes | {best(two):.1f} |",
         f"| speedup 2 processes / 1 (per round) | {', '.join(f'{r:.2f}x' for r in ratios)} |",
+        f"| speedup 2 processes / 1, median of rounds | {statistics.median(ratios):.2f}x |",
+        f"| control, a pure CPU loop: 2 processes / 1 | {', '.join(f'{c:.2f}x' for c in control)} |",
+        f"| ours / the control (per round) | {', '.join(f'{r:.2f}' for r in relative)} |",
         f"| without / with the recall pass, 1 process (per round) | {recall_cost} |",
         "",
         f"all rounds: trafilatura {[round(x, 1) for x in traf]}, 1 process {[round(x, 1) for x in one]}, "

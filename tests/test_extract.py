@@ -308,6 +308,44 @@ def test_content_after_a_premature_end_tag_is_read() -> None:
     assert parse_page(PAGE) is not None and len(parse_page(PAGE)) == 2  # a regular page: head and body
 
 
+COOKIE_TABLE = (
+    '<div id="cookie-law-info-bar"><span>We use cookies on our website to give you the most relevant '
+    "experience.</span></div>"
+    '<table class="cookielawinfo-row-cat-table"><tr><th>Cookie</th><th>Duration</th><th>Description</th></tr>'
+    + "".join(
+        f"<tr><td>cookielawinfo-checkbox-{kind}</td><td>11 months</td><td>This cookie is set by GDPR Cookie "
+        f'Consent plugin to store the user consent for the cookies in the category "{kind}".</td></tr>'
+        for kind in ("analytics", "functional", "necessary", "others", "performance", "advertisement")
+    )
+    + "</table>"
+)
+
+
+def test_consent_manager_banners_and_cookie_tables_are_dropped_before_extraction() -> None:
+    """A consent plugin's cookie table sits in the article container on some sites and reads as one line of
+    100+ words, past the cleaner's short-line rules: it goes with the markup that names the plugin."""
+    page = PAGE.replace(f"<p>{PARAGRAPHS[-1]}</p>", f"<p>{PARAGRAPHS[-1]}</p>{COOKIE_TABLE}")
+    assert COOKIE_TABLE in page
+    tree = parse_page(page)
+    assert tree is not None and "cookielawinfo" not in tree.find("body").text_content()
+    doc = extract_html(Document(source_path="p.html", html=page), ExtractConfig())
+    assert "cookie" not in doc.raw_text.lower()
+    for paragraph in PARAGRAPHS:
+        assert paragraph in doc.raw_text
+
+
+def test_a_post_tagged_with_a_consent_word_and_a_wrapper_holding_the_article_are_kept() -> None:
+    """Only class tokens and ids that start with a consent manager's prefix count, and never on an element
+    holding the headline or the <article>: a WordPress taxonomy class or a marked page wrapper stays."""
+    wrapper = '<div class="cookie-consent-shown"><article class="post tag-cookie-bar">'
+    page = PAGE.replace("<article>", wrapper)
+    page = page.replace("</article>", "</article></div>")
+    tree = parse_page(page)
+    assert tree is not None
+    body = tree.find("body").text_content()
+    assert all(paragraph in body for paragraph in PARAGRAPHS)
+
+
 def test_mojibake_the_site_published_is_repaired_before_extraction() -> None:
     """UTF-8 its CMS had read as latin-1 ('doesnâ\\x80\\x99t'): trafilatura drops the C1 characters that
     make it repairable, so the page is repaired first; the output then passes ftfy unchanged."""

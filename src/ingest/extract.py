@@ -299,6 +299,75 @@ def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+CONSENT_MANAGERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "GDPR Cookie Consent / CookieYes",
+        ("cookie-law-info", "cookielawinfo", "wt-cli-", "cky-consent", "cky-modal"),
+    ),
+    ("OneTrust", ("onetrust-", "ot-sdk-", "optanon")),
+    ("Cookiebot", ("cybotcookiebot", "cookiebot")),
+    ("Complianz", ("cmplz-",)),
+    ("GDPR Cookie Compliance", ("moove_gdpr", "moove-gdpr")),
+    ("Cookie Notice", ("cookie-notice", "cn-notice")),
+    ("Didomi", ("didomi-",)),
+    ("Usercentrics", ("usercentrics",)),
+    ("Quantcast Choice", ("qc-cmp",)),
+    ("TrustArc", ("truste-", "trustarc")),
+    ("Osano and the cookieconsent script", ("osano-cm", "cc-window", "cc-banner", "cookieconsent")),
+    ("iubenda", ("iubenda-cs",)),
+    ("Termly", ("termly-",)),
+    ("Sourcepoint", ("sp_message_container",)),
+    ("Google Funding Choices", ("fc-consent",)),
+    ("Borlabs Cookie", ("borlabs-cookie",)),
+    (
+        "a site's own cookie banner",
+        (
+            "cookie-banner",
+            "cookie-bar",
+            "cookie-consent",
+            "cookie-popup",
+            "cookie-modal",
+            "cookies-banner",
+            "cookie-disclaimer",
+            "cookie-notification",
+            "gdpr-cookie",
+            "cookie_banner",
+            "cookie_notice",
+        ),
+    ),
+)
+"""Consent managers by the class or id prefixes their banners, settings dialogs and cookie tables carry.
+Their text (cookie categories, a table of cookie names and lifetimes, "We use cookies...") is the same on
+every page of every site that installs them, and a table of it, read as text, runs to hundreds of words on
+one line, past what the cleaner's `cookie_notice` rule judges. A class token or id is compared by its
+start, so a WordPress taxonomy class (`tag-cookie-consent` on a post about cookies) does not match."""
+
+_CONSENT_PREFIXES = tuple(prefix for _, prefixes in CONSENT_MANAGERS for prefix in prefixes)
+_CONSENT_SCREEN = re.compile("|".join(re.escape(p) for p in _CONSENT_PREFIXES), re.IGNORECASE)
+_NEVER_CONSENT = {"html", "head", "body", "main", "article"}
+_PAGE_PARTS = ("h1", "article", "main")
+
+
+def _names_consent_manager(el: HtmlElement) -> bool:
+    tokens = [*(el.get("class") or "").split(), el.get("id") or ""]
+    return any(token.lower().startswith(_CONSENT_PREFIXES) for token in tokens if token)
+
+
+def drop_consent_banners(tree: HtmlElement) -> HtmlElement:
+    """Remove the elements a consent manager (`CONSENT_MANAGERS`) puts on the page, before trafilatura and
+    the recall step see it. An element that holds the page's headline or an <article>/<main> is kept
+    whatever its class says (a wrapper marked while the banner shows). Returns `tree`, modified in place."""
+    found = [
+        el
+        for el in tree.iter()
+        if isinstance(el.tag, str) and el.tag not in _NEVER_CONSENT and _names_consent_manager(el)
+    ]
+    for el in found:
+        if el.getparent() is not None and not any(el.find(f".//{tag}") is not None for tag in _PAGE_PARTS):
+            el.drop_tree()
+    return tree
+
+
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
@@ -316,10 +385,14 @@ def repair_mojibake(page: str) -> str:
 
 
 def parse_page(page: str) -> HtmlElement | None:
-    """The page's tree as trafilatura parses it (`load_html`), mojibake repaired (`repair_mojibake`) and
-    content after `</html>` included."""
+    """The page's tree as trafilatura parses it (`load_html`), mojibake repaired (`repair_mojibake`),
+    content after `</html>` included and consent banners dropped (`drop_consent_banners`, only on a page
+    whose source names a consent manager at all)."""
     tree = load_html(repair_mojibake(page))
-    return adopt_trailing_roots(tree) if tree is not None else None
+    if tree is None:
+        return None
+    tree = adopt_trailing_roots(tree)
+    return drop_consent_banners(tree) if _CONSENT_SCREEN.search(page) else tree
 
 
 def recall_result(page: str | HtmlElement, config: ExtractConfig) -> TrafilaturaDocument | None:

@@ -261,6 +261,30 @@ LINE_RULES: tuple[LineRule, ...] = (
         ),
     ),
     LineRule(
+        "related_teaser",
+        "A labelled link to another article set between paragraphs ('Also read: <headline>', 'Related: "
+        "<headline>') is the site's related-links block in miniature: the label and a headline, no sentence "
+        "of this article.",
+        _rx(
+            r"^[\W_]{0,3}(?:also read|read also"
+            r"|related(?: (?:article|story|post|reading|content|coverage))?s?|read more|see also|read next"
+            r"|must read|don'?t miss|further reading|recommended(?: reading)?"
+            r"|suggested reading|you (?:may|might) also like|more on this(?: topic| story)?)\s*[:|–—]+\s*\S"
+        ),
+        max_words=30,
+        examples=(
+            "Also read: Who is Demis Hassabis: CEO of DeepMind, AI career, Nobel laureate, tech visionary",
+            "READ MORE: Should you offer green cleaning services?",
+            "[Read more: A Guide to Small Business Accounting]",
+            ">> Related: The Best Antivirus and VPN Bundles",
+            "See also: Film vs Digital Cameras for Landscape Photography",
+        ),
+        counterexamples=(
+            "Read more than one review before you buy: a single tester's view says little about a product.",
+            "Related costs: the council said fees would rise by 4% next year.",
+        ),
+    ),
+    LineRule(
         "tags",
         "Tag, category and topic lists label the article for the site's navigation.",
         _rx(
@@ -486,6 +510,21 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_words=6,
         examples=("Skip to content", "Menu", "Search", "Back to top", "Toggle navigation"),
         counterexamples=("Home is where the heart is, she said.",),
+    ),
+    LineRule(
+        "placeholder",
+        "Lorem ipsum is a designer's filler text left in an unfinished template block (a tab, a card, a "
+        "teaser); no article is written in it, and the filler's own words are what is matched, not an "
+        "article's mention of it.",
+        _rx(r"\blorem ipsum(?: dolor|\s+\d+\W*$)|\bdolor sit amet\b|^\W*lorem ipsum\W*$"),
+        max_words=200,
+        examples=(
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt.",
+            "Lorem Ipsum",
+            "- Lorem ipsum 2",
+        ),
+        counterexamples=("Designers have filled empty layouts with lorem ipsum since the 1960s.",),
+        keys=("lorem", "dolor sit"),
     ),
 )
 
