@@ -337,9 +337,10 @@ def test_consent_manager_banners_and_cookie_tables_are_dropped_before_extraction
 def test_a_post_tagged_with_a_consent_word_and_a_wrapper_holding_the_article_are_kept() -> None:
     """Only class tokens and ids that start with a consent manager's prefix count, and never on an element
     holding the headline or the <article>: a WordPress taxonomy class or a marked page wrapper stays."""
-    wrapper = '<div class="cookie-consent-shown"><article class="post tag-cookie-bar">'
-    page = PAGE.replace("<article>", wrapper)
-    page = page.replace("</article>", "</article></div>")
+    page = PAGE.replace("<article>", '<div class="cookie-consent-shown"><article>')
+    page = page.replace("</h1>", '</h1><div class="entry-content tag-cookie-bar">')
+    page = page.replace("</article>", "</div></article></div>")
+    assert page.count("<p>") == len(PARAGRAPHS)
     tree = parse_page(page)
     assert tree is not None
     body = tree.find("body").text_content()
