@@ -349,8 +349,8 @@ _PAGE_PARTS = ("h1", "article", "main")
 
 
 def _names_consent_manager(el: HtmlElement) -> bool:
-    tokens = [*(el.get("class") or "").split(), el.get("id") or ""]
-    return any(token.lower().startswith(_CONSENT_PREFIXES) for token in tokens if token)
+    """The page screen's test (`_CONSENT_TOKEN`) on one element's class and id."""
+    return _CONSENT_TOKEN.search(f"{el.get('class') or ''} {el.get('id') or ''}".lower()) is not None
 
 
 def drop_consent_banners(tree: HtmlElement) -> HtmlElement:
