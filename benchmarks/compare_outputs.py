@@ -111,7 +111,9 @@ def side_outputs(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--old", default="main", help="reference commit (default: main)")
     parser.add_argument("--new", default="HEAD", help="commit under test (default: HEAD)")
     parser.add_argument("--inputs", nargs="+", choices=list(INPUTS), default=list(INPUTS))
@@ -144,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {work}", file=sys.stderr)
         else:
             for tree in work.glob("tree-*"):
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False
+                )
             shutil.rmtree(work, ignore_errors=True)
 
 
