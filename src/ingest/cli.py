@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rules"]:
+        from ingest.rules_cli import main as rules_main
+
+        return rules_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args.config)

@@ -198,8 +198,28 @@ def _apply(obj: Any, table: dict[str, Any], where: str) -> Any:
     return replace(obj, **changes)
 
 
-def config_from_dict(data: dict[str, Any]) -> IngestConfig:
-    return _apply(IngestConfig(), data, "")
+def config_from_dict(data: dict[str, Any], base: Path | None = None) -> IngestConfig:
+    """The settings of `data` over the defaults; `base`: the folder rule files are named relative to."""
+    return _with_rules(_apply(IngestConfig(), data, ""), base or Path.cwd())
+
+
+def _with_rules(config: IngestConfig, base: Path) -> IngestConfig:
+    """`[clean] rules_files` made absolute from `base`, and the rule set loaded once, so a bad rule file or
+    an unknown `disable_rules` name is a config error before any work."""
+    clean = config.clean
+    if not clean.rules_files and not clean.disable_rules:
+        return config
+    from ingest.rules import RuleError, resolve_rule_files, rules_for
+
+    for key in ("rules_files", "disable_rules"):
+        if not all(isinstance(v, str) for v in getattr(clean, key)):
+            raise ConfigError(f"clean.{key}: expected a list of strings")
+    clean = replace(clean, rules_files=resolve_rule_files(clean.rules_files, base))
+    try:
+        rules_for(clean)
+    except RuleError as exc:
+        raise ConfigError(str(exc)) from None
+    return replace(config, clean=clean)
 
 
 def load_config(path: Path | str | None) -> IngestConfig:
@@ -213,4 +233,4 @@ def load_config(path: Path | str | None) -> IngestConfig:
         raise ConfigError(f"config file not found: {path}") from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc}") from exc
-    return config_from_dict(data)
+    return config_from_dict(data, path.parent)
