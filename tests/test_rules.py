@@ -360,3 +360,18 @@ def _ingest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
+
+
+def test_an_edited_rule_file_is_loaded_again(tmp_path: Path) -> None:
+    """A long-running process (a scheduled flow) picks up a rule file changed on disk."""
+    import os
+
+    from ingest.rules import rules_for
+
+    path = tmp_path / "zebra.toml"
+    path.write_text(ZEBRA, encoding="utf-8")
+    config = CleanConfig(rules_files=(str(path),))
+    assert rules_for(config).hit("Zebra deals of the week: 20% off") == "zebra_promo"
+    path.write_text(ZEBRA.replace("zebra_promo", "zebra_offer"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert rules_for(config).hit("Zebra deals of the week: 20% off") == "zebra_offer"

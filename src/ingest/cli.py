@@ -22,7 +22,8 @@ result to a Parquet dataset:
 Runs are incremental: files already ingested are skipped, changed files replace their earlier rows, and a
 run with nothing new writes nothing. A run commits atomically: killed at any moment, it leaves the previous
 dataset readable, and the next run completes or redoes its work.
-Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure."""
+Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure.
+`python -m ingest rules check FILE` checks a file of cleaning rules; `rules list` lists the rules."""
 
 
 class Progress:

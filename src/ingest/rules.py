@@ -190,8 +190,25 @@ def load_rules(files: tuple[str, ...] = (), disabled: tuple[str, ...] = ()) -> R
 
 
 def rules_for(clean: Any) -> RuleSet:
-    """The rule set a `CleanConfig` asks for (its `rules_files` and `disable_rules`)."""
-    return load_rules(tuple(clean.rules_files), tuple(clean.disable_rules))
+    """The rule set a `CleanConfig` asks for (its `rules_files` and `disable_rules`), loaded again when a
+    rule file changed on disk: a long-running process (a scheduled flow) picks up edited rules."""
+    if not clean.rules_files:
+        return load_rules((), tuple(clean.disable_rules))
+    return _load_versions(tuple(_version(f) for f in clean.rules_files), tuple(clean.disable_rules))
+
+
+def _version(path: str) -> tuple[str, int, int]:
+    """(path, modification time, size): what tells a changed rule file."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return path, -1, -1
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=16)
+def _load_versions(versions: tuple[tuple[str, int, int], ...], disabled: tuple[str, ...]) -> RuleSet:
+    return load_rules.__wrapped__(tuple(path for path, _, _ in versions), disabled)
 
 
 def resolve_rule_files(files: tuple[str, ...], base: Path) -> tuple[str, ...]:
