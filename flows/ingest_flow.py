@@ -93,7 +93,7 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
                 files = plan.files.to_process
                 job = Job(raw_path, settings, staging, plan.started)
                 units = list(work_units(files, raw_path, settings, settings.effective_workers()))
-                futures = process_batch_task.map(quote(units), unmapped(quote(job)))
+                futures = process_batch_task.map(units, unmapped(job))
                 parts = [f.result() for f in futures]
             # quote(): Prefect would otherwise walk the plan's per-file states looking for futures
             summary = finish_task(parts, raw_path, out_path, config, quote(plan))

@@ -36,7 +36,12 @@ def start(raw: Path, out: Path, config: Path | None = None, env: dict[str, str] 
     args = [sys.executable, "-m", "ingest", "--raw", str(raw), "--out", str(out), "--quiet"]
     if config is not None:
         args += ["--config", str(config)]
-    full_env = {**os.environ, "PYTHONHASHSEED": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        **(env or {}),
+    }
     return subprocess.Popen(
         args, start_new_session=True, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

@@ -58,6 +58,10 @@ def _open(path: Path) -> int:
 def run_lock(out: Path, wait: bool = False) -> Iterator[None]:
     """Hold OUT's run lock for the body; LockBusy at once if another run holds it (unless `wait`)."""
     path = out / LOCK_NAME
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LockError(f"output folder is not writable: {out} ({exc.strerror or exc})") from None
     fd = _open(path)
     _held.add(fd)
     try:
