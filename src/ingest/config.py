@@ -291,6 +291,8 @@ class CorpusConfig(Section):
 
 @dataclass(frozen=True, slots=True)
 class IngestConfig(Section):
+    """The whole configuration: one section per TOML table, each validated when constructed."""
+
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
@@ -309,7 +311,7 @@ def _apply(obj: Any, table: dict[str, Any], where: str) -> Any:
     """`obj` with the settings of `table` (a TOML table) applied; sub-tables recurse. Types, ranges and
     cross-field rules are checked by the sections themselves when `replace` constructs them."""
     if not isinstance(table, dict):
-        raise ConfigError(f"{where.rstrip('.')} = {toml_value(table)}: must be a table")
+        raise ConfigError(f"{where.rstrip('.') or 'config'} = {toml_value(table)}: must be a table")
     known = {f.name: f for f in fields(obj)}
     changes: dict[str, Any] = {}
     for key, value in table.items():
