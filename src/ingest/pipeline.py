@@ -9,21 +9,19 @@ parts back, and the commit (`ingest.commit`) makes the new state visible in one 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest import PIPELINE_VERSION
 from ingest.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
-from ingest.config import IngestConfig
+from ingest.config import IngestConfig, config_hash, config_to_dict
 from ingest.corpus_stage import strip_recurring_lines
 from ingest.dedup_stage import dedup_spilled
 from ingest.discover import discover, relative_source
@@ -87,12 +85,6 @@ class RunError(Exception):
     """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
 
 
-def config_hash(config: IngestConfig) -> str:
-    """A short, stable hash of every effective setting: equal configs give equal hashes in any process."""
-    text = json.dumps(asdict(config), sort_keys=True, default=list)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
 def list_raw_files(raw_root: Path) -> list[Path]:
     if not raw_root.is_dir():
         raise RunError(f"raw folder not found: {raw_root}")
@@ -123,7 +115,7 @@ def plan_run(raw_root: Path, out: Path, config: IngestConfig | None = None) -> R
     run_id = new_run_id(started)
     paths = list_raw_files(raw_root)
     recovered = recover(out)
-    digest = config_hash(config or IngestConfig())
+    digest = config_hash(config or IngestConfig(), output_only=True)
     manifest = load_manifest(out)
     files = plan_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION)
     owners = {rel: state.run_id for rel, state in manifest.items()}
@@ -140,7 +132,7 @@ def _base_summary(raw_root: Path, out: Path, plan: RunPlan) -> RunSummary:
     if files.stale:
         warnings.append(
             f"{len(files.stale)} unchanged files were ingested under another config or pipeline version "
-            f"than this run's ({plan.config_hash}, {PIPELINE_VERSION}); their rows stay as they are"
+            f"than this run's ({plan.config_hash[:12]}, {PIPELINE_VERSION}); their rows stay as they are"
         )
     return RunSummary(
         run_id=plan.run_id,
@@ -197,7 +189,7 @@ def commit_run(
     into staging, then the crash-safe commit (commit.py). Call inside `run_staging`."""
     files = plan.files
     summary = _base_summary(raw_root, out, plan)
-    summary.config = asdict(config)
+    summary.config = config_to_dict(config)
     if not files.to_process:
         summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
         return summary

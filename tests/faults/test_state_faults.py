@@ -141,3 +141,29 @@ def test_internal_errors_are_retried_by_the_next_run_not_stored_as_done(tmp_path
     assert (summary.files_retried, summary.rows_superseded, summary.documents_kept) == (1, 1, 1)
     assert sorted(texts(out)) == ["a.txt", "b.txt"]
     assert load_manifest(out)["a.txt"].attempts == 2
+
+
+def test_a_run_under_another_config_says_so_and_records_its_hash(tmp_path: Path) -> None:
+    from ingest.config import FilterConfig, config_hash
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.txt").write_text(article(8))
+    first = run(raw, out, SERIAL)
+    assert first.warnings == [] and first.config_hash == config_hash(SERIAL, output_only=True)
+    assert load_manifest(out)["a.txt"].config_hash == first.config_hash
+    other = IngestConfig(run=RunConfig(workers=1), filter=FilterConfig(min_words=3))
+    (raw / "b.txt").write_text(article(9))
+    second = run(raw, out, other)
+    assert second.config_hash != first.config_hash
+    (warning,) = second.warnings
+    assert warning.startswith("1 unchanged files were ingested under another config")
+    assert "warning: 1 unchanged files" in second.format()
+    manifest = load_manifest(out)
+    assert (manifest["a.txt"].config_hash, manifest["b.txt"].config_hash) == (
+        first.config_hash,
+        second.config_hash,
+    )
+    # back to the first config with two workers: only b.txt differs (the number of workers changes no row)
+    (third,) = run(raw, out, IngestConfig(run=RunConfig(workers=2))).warnings
+    assert third.startswith("1 unchanged files")
