@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from ingest import PIPELINE_VERSION
 from ingest.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
 from ingest.config import IngestConfig, config_hash, config_to_dict
@@ -28,7 +30,7 @@ from ingest.discover import discover, relative_source
 from ingest.faults import checkpoint
 from ingest.fsutil import remove_tree
 from ingest.lock import LockBusy, LockError, run_lock
-from ingest.state import Plan, after_run, is_legacy_manifest, load_manifest
+from ingest.state import FileState, Plan, after_run, is_legacy_manifest, load_manifest
 from ingest.state import plan_run as plan_files
 from ingest.steps import (  # re-exported: the per-document steps' public names
     DocumentTimeout,
@@ -107,7 +109,30 @@ class RunPlan:
     """The manifest predates retry records: superseded rows are looked for in every part."""
 
 
-def plan_run(raw_root: Path, out: Path, config: IngestConfig | None = None) -> RunPlan:
+REPROCESS_MODES = ("all", "rejected", "internal_error")
+PIPELINE_FAILURES = frozenset({"internal_error", "timeout", "worker_crashed"})
+
+
+def files_to_redo(out: Path, manifest: dict[str, FileState], mode: str | None) -> frozenset[str]:
+    """Relative paths of ingested files that `--reprocess MODE` processes again: `all` of them, those with a
+    row in `rejected/` (`rejected`), or those with a document the pipeline itself failed on
+    (`internal_error`: reasons internal_error, timeout, worker_crashed)."""
+    if mode is None:
+        return frozenset()
+    if mode == "all":
+        return frozenset(manifest)
+    if mode not in REPROCESS_MODES:
+        raise RunError(f"--reprocess {mode}: expected one of {', '.join(REPROCESS_MODES)}")
+    if not (out / "rejected").exists():
+        return frozenset()
+    table = pq.read_table(out / "rejected", columns=["source_path", "reason"]).to_pylist()
+    wanted = (lambda r: True) if mode == "rejected" else (lambda r: r in PIPELINE_FAILURES)
+    return frozenset(row["source_path"] for row in table if wanted(row["reason"]))
+
+
+def plan_run(
+    raw_root: Path, out: Path, config: IngestConfig | None = None, reprocess: str | None = None
+) -> RunPlan:
     """Finish or discard what crashed runs left (commit.recover), then compare the raw folder with the
     manifest of ingested files. Call with OUT's run lock held."""
     clock_start = time.perf_counter()
@@ -115,11 +140,29 @@ def plan_run(raw_root: Path, out: Path, config: IngestConfig | None = None) -> R
     run_id = new_run_id(started)
     paths = list_raw_files(raw_root)
     recovered = recover(out)
-    digest = config_hash(config or IngestConfig(), output_only=True)
-    manifest = load_manifest(out)
-    files = plan_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION)
+    files, manifest, digest = _compare(raw_root, out, paths, run_id, config, reprocess)
     owners = {rel: state.run_id for rel, state in manifest.items()}
     return RunPlan(run_id, started, clock_start, files, recovered, digest, owners, is_legacy_manifest(out))
+
+
+def _compare(
+    raw_root: Path,
+    out: Path,
+    paths: list[Path],
+    run_id: str,
+    config: IngestConfig | None,
+    reprocess: str | None,
+) -> tuple[Plan, dict[str, FileState], str]:
+    digest = config_hash(config or IngestConfig(), output_only=True)
+    manifest = load_manifest(out)
+    redo = files_to_redo(out, manifest, reprocess)
+    return plan_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION, redo), manifest, digest
+
+
+def preview(raw_root: Path, out: Path, config: IngestConfig, reprocess: str | None = None) -> Plan:
+    """What a run would do now (`--dry-run`), without taking the lock or changing anything in OUT."""
+    check_folders(raw_root, out)
+    return _compare(raw_root, out, list_raw_files(raw_root), "dry-run", config, reprocess)[0]
 
 
 def new_run_id(now: datetime) -> str:
@@ -270,6 +313,7 @@ def run(
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
     wait: bool = False,
+    reprocess: str | None = None,
 ) -> RunSummary:
     """The whole job: new, changed and retried raw files in, dataset updated, summary out.
 
@@ -277,7 +321,7 @@ def run(
     """
     check_folders(raw_root, out)
     try:
-        return _run(raw_root, out, config, progress, on_files, wait)
+        return _run(raw_root, out, config, progress, on_files, wait, reprocess)
     except OSError as exc:  # disk full, a folder gone read-only, a file system gone
         raise RunError(f"cannot update {out}: {exc.strerror or exc}") from exc
 
@@ -289,9 +333,10 @@ def _run(
     progress: Callable[[int], None] | None,
     on_files: Callable[[int], None] | None,
     wait: bool,
+    reprocess: str | None,
 ) -> RunSummary:
     with locked_output(out, wait):
-        plan = plan_run(raw_root, out, config)
+        plan = plan_run(raw_root, out, config, reprocess)
         if on_files:
             on_files(len(plan.files.to_process))
         with run_staging(out, plan) as staging:

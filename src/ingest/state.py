@@ -113,8 +113,10 @@ def plan_run(
     run_id: str,
     config_hash: str = "",
     version: str = "",
+    redo: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Sort the raw files into new, changed, retried and unchanged against the manifest."""
+    """Sort the raw files into new, changed, retried and unchanged against the manifest. Files named in
+    `redo` (relative paths, `--reprocess`) count as changed even when their bytes are not."""
     new: list[Path] = []
     changed: list[Path] = []
     retried: list[Path] = []
@@ -153,9 +155,9 @@ def plan_run(
                 content_hash=digest or known.content_hash,
                 attempts=known.attempts + 1 if same else 1,
             )
-        elif digest is not None and known.content_hash != digest:
+        elif (digest is not None and known.content_hash != digest) or rel in redo:
             changed.append(path)
-            states[rel] = fresh
+            states[rel] = replace(fresh, content_hash=digest or known.content_hash)
         else:
             unchanged.append(rel)
             states[rel] = replace(known, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
