@@ -214,3 +214,18 @@ def test_the_docs_site_builds_strictly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     built = (site / "usage" / "configuration" / "index.html").read_text(encoding="utf-8")
     assert "max_passes" in built and "containment_min_jaccard" in built
+
+
+LAB_NOTEBOOK = re.compile(r"\bsessions? \d+|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b")
+"""A session number or a commit hash: history, which belongs in benchmarks/HISTORY.md, not in the docs."""
+
+
+def test_docs_pages_read_as_documentation_not_as_a_lab_notebook() -> None:
+    pages = [README, *DOCS.rglob("*.md")]
+    found = {
+        str(p.relative_to(ROOT)): hits
+        for p in pages
+        if (hits := LAB_NOTEBOOK.findall(p.read_text(encoding="utf-8")))
+    }
+    assert not found, f"session numbers or commit hashes (move them to benchmarks/HISTORY.md): {found}"
+    assert LAB_NOTEBOOK.search("at 496f087, session 8") and not LAB_NOTEBOOK.search("50000000 deadbeef")
