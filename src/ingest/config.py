@@ -50,6 +50,9 @@ __all__ = [
     "load_config",
 ]
 
+REPROCESS_MODES = ("all", "rejected", "internal_error")
+"""What `--reprocess` (`pipeline.run(reprocess=...)`) can redo: every ingested file, those with a rejected
+row, or those with a document the pipeline failed on."""
 MAX_BYTES = 1 << 30
 """Upper bound of the byte limits (1 GiB): the readers ask for `limit + 1` bytes at once, and a larger
 request than the machine's memory fails instead of reading a small file."""
