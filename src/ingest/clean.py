@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.clean_cut import cut_at_paragraph
 from ingest.clean_features import (
     SHORT_TOKENS,
     WORD,
@@ -77,7 +78,8 @@ class CleanConfig:
     `use_classifier`: off leaves only the keyword, block and repeat rules (precise, lower recall of noise).
     `threshold`: article score below which the classifier drops a line; None uses the model's own threshold
     (chosen on held-out folds); lower keeps more.
-    `max_chars`: longer inputs are cut here first (a guard against pathological pages, far above any article).
+    `max_chars`: longer inputs are cut here first, at a paragraph boundary, and the cut recorded in `removed`
+    (rule `max_chars`; a guard against pathological pages, far above any article; see `clean_cut`).
     `extract_metadata`: off keeps headline and byline in the body and fills no fields.
     `drop_repeats`: off keeps pull quotes and repeated paragraphs.
     `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score (0.45,
@@ -233,14 +235,18 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     """
     if not isinstance(text, str):
         text = ""
+    text, cut = cut_at_paragraph(text, config.max_chars)  # recorded in `removed`, rule `max_chars`
     if second_pass:
-        return clean_extracted(text, config)
-    result, quiet = _clean(text, config)
-    for _ in range(config.max_passes - 1):
-        again, quiet = _clean(result.text, config, quiet)
-        if not again.removed and again.text == result.text:
-            break
-        result = _merge(result, again)
+        result = clean_extracted(text, config)
+    else:
+        result, quiet = _clean(text, config)
+        for _ in range(config.max_passes - 1):
+            again, quiet = _clean(result.text, config, quiet)
+            if not again.removed and again.text == result.text:
+                break
+            result = _merge(result, again)
+    if cut is not None:
+        result.removed.append(cut)
     return result
 
 

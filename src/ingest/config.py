@@ -142,10 +142,16 @@ class RunConfig:
     """Files per batch (per worker task, and per Prefect task in the flow)."""
     stream_file_bytes: int = 4_000_000
     """With worker processes, a file larger than this on disk (a WARC, a JSON Lines export) is read in the
-    main process and its records go to the workers in chunks of `records_per_task`: one huge archive is
-    spread over every core and never held in memory whole."""
-    records_per_task: int = 32
-    """Records per worker task when a large file is split."""
+    main process and its records go to the workers in chunks of `task_bytes` (and at most
+    `records_per_task` records): one huge archive is spread over every core and never held in memory
+    whole."""
+    task_bytes: int = 4_000_000
+    """Content bytes per worker task when a large file is split: about 40 news pages of 100 KB. Sizing tasks
+    by bytes keeps them worth their cost whatever the record size (a WARC of pages, a JSON export of
+    one-line posts)."""
+    records_per_task: int = 4096
+    """Most records per worker task when a large file is split: bounds a task of tiny records (a JSON
+    array of a million short posts goes out in a few hundred tasks, not tens of thousands)."""
     rows_per_file: int = 50_000
     """Maximum rows per Parquet part file."""
 

@@ -202,7 +202,9 @@ _Unit = tuple[Callable[..., list[Document]], tuple, int]
 def _work_units(paths: Sequence[Path], raw_root: Path, config: IngestConfig, size: int) -> Iterator[_Unit]:
     """Worker tasks in discovery order, each with the number of files it completes. Small files go in
     batches of `size` files, read by the worker. A large file (`run.stream_file_bytes`) is read here, one
-    record at a time, and its records go out in chunks of `run.records_per_task`."""
+    record at a time, and its records go out in chunks of `run.task_bytes` of content, at most
+    `run.records_per_task` records: tasks sized by work, not by a record count that makes a million tiny
+    records a million-part spill."""
     small: list[Path] = []
     for path in paths:
         if not _is_large(path, config):
@@ -215,11 +217,13 @@ def _work_units(paths: Sequence[Path], raw_root: Path, config: IngestConfig, siz
             yield process_batch, (small, raw_root, config), len(small)
             small = []
         chunk: list[Document] = []
+        chunk_bytes = 0
         for doc in read_file(path, relative_source(path, raw_root), config.read, decode=False):
             chunk.append(doc)
-            if len(chunk) >= config.run.records_per_task:
+            chunk_bytes += len(doc.data or b"") + len(doc.html or "") + len(doc.raw_text or "")
+            if len(chunk) >= config.run.records_per_task or chunk_bytes >= config.run.task_bytes:
                 yield process_records, (chunk, config), 0
-                chunk = []
+                chunk, chunk_bytes = [], 0
         yield process_records, (chunk, config), 1
     if small:
         yield process_batch, (small, raw_root, config), len(small)

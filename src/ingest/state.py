@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.discover import relative_source
+from ingest.readers_entry import entry_problem, problem_digest
 
 MANIFEST = Path("_state") / "manifest.parquet"
 MANIFEST_SCHEMA = pa.schema(
@@ -95,7 +96,9 @@ def plan_run(paths: Sequence[Path], raw_root: Path, manifest: dict[str, FileStat
             stat = path.stat()
             digest = None
             if not (known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
-                digest = file_hash(path)
+                # An entry that is not read (a pipe, a device, a link out of RAW) is not hashed either.
+                problem = entry_problem(path, raw_root)
+                digest = file_hash(path) if problem is None else problem_digest(problem)
         except OSError:
             if known is None:
                 new.append(path)  # the reader rejects it as unreadable; it stays out of the manifest
