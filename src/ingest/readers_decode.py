@@ -270,6 +270,8 @@ def decode_document(doc: Document, config: ReadConfig) -> Document:
         text, doc.encoding = decode(data, hints)
     except ReadError as exc:
         return doc.reject(exc.reason, exc.detail)
+    if not text or text.isspace():  # str.isspace also knows separators bytes.strip does not (\x1c-\x1f)
+        return doc.reject("empty", "no content but whitespace")
     text = scrub_surrogates(normalize_newlines(text))
     if doc.content_type == HTML:
         doc.html = text

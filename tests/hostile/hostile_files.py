@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import json
 import lzma
 import os
@@ -90,17 +91,20 @@ def _repeat_member(compress, size: int, times: int) -> bytes:  # type: ignore[no
     return compress(b"\0" * size) * times
 
 
-def _flipped_gzip(data: bytes) -> bytes:
-    """`data` gzipped with one byte of the deflate stream flipped so that zlib itself fails (a CRC
-    mismatch would be caught at the end anyway; a broken code table is what crashed runs)."""
-    packed = bytearray(gzip.compress(data))
+def flipped_gzip(data: bytes) -> bytes:
+    """`data` gzipped with one byte of the deflate stream flipped so that zlib itself fails under
+    GzipFile (a CRC mismatch is reported as a bad gzip file; a broken code table crashed runs)."""
+    packed = gzip.compress(data)
     for position in range(len(packed) // 3, len(packed) - 8):
         trial = bytearray(packed)
         trial[position] ^= 0xFF
         try:
-            zlib.decompress(bytes(trial), wbits=31)
+            with gzip.GzipFile(fileobj=io.BytesIO(bytes(trial))) as stream:
+                stream.read()
         except zlib.error:
             return bytes(trial)
+        except (OSError, EOFError):
+            continue
     raise AssertionError("no flip breaks the deflate stream")
 
 
@@ -155,7 +159,7 @@ def build(raw: Path, outside: Path) -> dict[str, list[tuple[int, str]]]:
         '{"text": "x", "n": ' + "9" * 5000 + "}\n" + jsonl({"text": article("bigint-ok")}),
         [(0, "corrupt"), (1, "kept")],
     )
-    put("flipped.txt.gz", _flipped_gzip(article("flipped", 40).encode()), [(0, "corrupt")])
+    put("flipped.txt.gz", flipped_gzip(article("flipped", 40).encode()), [(0, "corrupt")])
     (raw / os.fsdecode(b"caf\xe9-\xff.txt")).write_bytes(article("bad-name").encode())
     expected["caf\\xe9-\\xff.txt"] = [(0, "kept")]
     put("bomb-1g-frames.txt.zst", zstd_rle_frame(8192) * 10, [(0, "too_large")])
