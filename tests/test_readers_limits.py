@@ -10,7 +10,7 @@ from warc_util import archive, http_response
 from ingest.clean import CleanConfig, clean_text
 from ingest.clean_cut import cut_at_paragraph
 from ingest.config import IngestConfig, RunConfig
-from ingest.pipeline import _work_units, process_records
+from ingest.units import work_units
 
 
 def units(tmp_path: Path, name: str, data: bytes, run: RunConfig) -> list[int]:
@@ -19,10 +19,10 @@ def units(tmp_path: Path, name: str, data: bytes, run: RunConfig) -> list[int]:
     raw.mkdir(exist_ok=True)
     (raw / name).write_bytes(data)
     config = IngestConfig(run=run)
-    found = list(_work_units([raw / name], raw, config, size=4))
-    assert all(fn is process_records for fn, _, _ in found)
-    assert [n for _, _, n in found] == [0] * (len(found) - 1) + [1]  # the last unit completes the file
-    return [len(args[0]) for _, args, _ in found]
+    found = list(work_units([raw / name], raw, config, workers=2))
+    assert all(not unit.paths for unit in found)
+    assert [u.n_files for u in found] == [0] * (len(found) - 1) + [1]  # the last unit completes the file
+    return [len(unit.records) for unit in found]
 
 
 def test_many_tiny_records_go_out_in_few_units(tmp_path: Path) -> None:

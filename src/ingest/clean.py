@@ -37,6 +37,7 @@ from ingest.clean_features import (
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
+from ingest.config import CleanConfig
 from ingest.records import Removal
 from ingest.rules import (
     AGENCY_MARK,
@@ -68,36 +69,6 @@ _DATE_ONLY = re.compile(
     r"\b(?:19|20)\d\d\b[\w,./: -]{0,20}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CleanConfig:
-    """Settings of the cleaner; every field has a default and maps to the `[clean]` table of the TOML config.
-
-    `enabled`: off returns every non-blank line (layout undone) and removes nothing.
-    `use_classifier`: off leaves only the keyword, block and repeat rules (precise, lower recall of noise).
-    `threshold`: article score below which the classifier drops a line; None uses the model's own threshold
-    (chosen on held-out folds); lower keeps more.
-    `max_chars`: longer inputs are cut here first, at a paragraph boundary, and the cut recorded in `removed`
-    (rule `max_chars`; a guard against pathological pages, far above any article; see `clean_cut`).
-    `extract_metadata`: off keeps headline and byline in the body and fills no fields.
-    `drop_repeats`: off keeps pull quotes and repeated paragraphs.
-    `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score (0.45,
-    just under the prose threshold: lower floors gave back more boilerplate prose than article on the dev
-    renderings and on their hard-wrapped variants, e.g. 0.15 -> 0.45 shingle P +0.004, R -0.002).
-    `max_passes`: the cleaner re-reads its own output until nothing more goes (at most this many
-    passes), which is what makes it idempotent: cleaning cleaned text removes nothing (and layout undoing
-    is itself idempotent, see `clean_lines.strip_markdown`).
-    """
-
-    enabled: bool = True
-    use_classifier: bool = True
-    threshold: float | None = None
-    max_chars: int = 2_000_000
-    extract_metadata: bool = True
-    drop_repeats: bool = True
-    continuation_floor: float = 0.45
-    max_passes: int = 30
 
 
 @dataclass(slots=True)
@@ -222,7 +193,7 @@ def _merge(first: CleanResult, second: CleanResult) -> CleanResult:
     )
 
 
-def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: bool = False) -> CleanResult:
+def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: bool = False) -> CleanResult:  # noqa: B008 (frozen, immutable)
     """Keep the article body of a whole-page text; raises on no string (property-tested with hypothesis).
 
     There is deliberately no catch-all here: a bug that slipped past the tests surfaces as the document's
@@ -250,7 +221,7 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     return result
 
 
-def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:
+def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:  # noqa: B008 (frozen, immutable)
     """Second pass over an extractor's main text: drop what the keyword rules name and repeated paragraphs.
 
     The extractor already removed the page around the article; what it misses are calls to action, comment

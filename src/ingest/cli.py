@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -85,8 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager's stop, Prefect's cancellation), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
@@ -103,9 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, RunError) as exc:
         print(f"ingest: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ingest: interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"ingest: {what}; workers stopped, the dataset holds the last committed run", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     if not args.quiet:
         print(summary.format())
     return 0

@@ -127,10 +127,11 @@ def test_every_hostile_file_gets_its_row_and_the_run_goes_on(tmp_path: Path) -> 
     assert "cannot be listed" in row["locked", 0]["detail"]
     assert "outside the raw folder" in row["passwd.txt", 0]["detail"]
 
-    # The next run reads only what could not be read: the folder now listable, and the broken links.
+    # The next run reads only what could not be read: the folder now listable (its file is new), and the
+    # broken links and the page that timed out (retried).
     report, seconds = run_cli(raw, out, config)
     print(f"second run: {seconds:.1f} s, peak RSS {report['peak_rss_mib']:.0f} MiB\n{report['stdout']}")
-    assert re.search(r"\b3 files read\b", report["stdout"]), report["stdout"]
+    assert re.search(r"\b4 files read\b.*\n.*\b1 new\b.*\b3 retried\b", report["stdout"]), report["stdout"]
     again = {(r["source_path"], r["source_record"]): r["outcome"] for r in rows(out)}
     assert again["locked/inside.txt", 0] == "kept"
     assert again["dangling.txt", 0] == again["loop.txt", 0] == "unreadable"
