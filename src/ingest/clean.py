@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.clean_cut import cut_at_paragraph
 from ingest.clean_features import (
     SHORT_TOKENS,
     WORD,
@@ -174,14 +175,18 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     """
     if not isinstance(text, str):
         text = ""
+    text, cut = cut_at_paragraph(text, config.max_chars)  # recorded in `removed`, rule `max_chars`
     if second_pass:
-        return clean_extracted(text, config)
-    result, quiet = _clean(text, config)
-    for _ in range(config.max_passes - 1):
-        again, quiet = _clean(result.text, config, quiet)
-        if not again.removed and again.text == result.text:
-            break
-        result = _merge(result, again)
+        result = clean_extracted(text, config)
+    else:
+        result, quiet = _clean(text, config)
+        for _ in range(config.max_passes - 1):
+            again, quiet = _clean(result.text, config, quiet)
+            if not again.removed and again.text == result.text:
+                break
+            result = _merge(result, again)
+    if cut is not None:
+        result.removed.append(cut)
     return result
 
 
