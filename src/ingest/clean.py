@@ -36,6 +36,7 @@ from ingest.clean_features import (
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
+from ingest.normalize import normalize_text
 from ingest.records import Removal
 from ingest.rules import (
     AGENCY_MARK,
@@ -85,7 +86,8 @@ class CleanConfig:
     renderings and on their hard-wrapped variants, e.g. 0.15 -> 0.45 shingle P +0.004, R -0.002).
     `max_passes`: the cleaner re-reads its own output until nothing more goes (at most this many
     passes), which is what makes it idempotent: cleaning cleaned text removes nothing (and layout undoing
-    is itself idempotent, see `clean_lines.strip_markdown`).
+    is itself idempotent, see `clean_lines.strip_markdown`), and normalizing it changes nothing either
+    (see `clean_text`).
     """
 
     enabled: bool = True
@@ -230,16 +232,45 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     `second_pass`: the text is already an extractor's main text (trafilatura on HTML), so only the precise
     rules run (see `clean_extracted`): the layout, classifier and position judgements are built for whole
     pages, and on a main text they cost more article than noise.
+
+    The result is a fixpoint of what the pipeline stores: its text is in the normalized form
+    (`normalize.normalize_text`) and cleaning it again removes and changes nothing. The passes first read
+    the text as it came (runs of spaces still lay out table columns, a converter's spacing still shows),
+    then, once that changes nothing, once more as it will be stored: the repair deletes control and
+    zero-width characters, fixes mojibake, splits at Unicode line separators and collapses runs of
+    spaces, and the rules, the widget blocks and the classifier may read such a line differently (a table
+    row padded to 60 columns is no short widget line once collapsed). Were that pass left to the next run,
+    the stored text would change on every re-read.
     """
     if not isinstance(text, str):
         text = ""
     if second_pass:
-        return clean_extracted(text, config)
+        return _as_stored(clean_extracted(text, config), config)
     result, quiet = _clean(text, config)
+    stored = False
     for _ in range(config.max_passes - 1):
         again, quiet = _clean(result.text, config, quiet)
+        if stored:
+            again.text = normalize_text(again.text)
         if not again.removed and again.text == result.text:
+            normalized = normalize_text(result.text)
+            if normalized == result.text:
+                break
+            result.text, stored = normalized, True
+            continue
+        result = _merge(result, again)
+    return result
+
+
+def _as_stored(result: CleanResult, config: CleanConfig) -> CleanResult:
+    """An extractor's main text cleaned again in its stored form until that changes nothing (see
+    `clean_text`); one pass of `clean_extracted` is a fixpoint of the text as it reads it."""
+    for _ in range(config.max_passes - 1):
+        normalized = normalize_text(result.text)
+        if normalized == result.text:
             break
+        again = clean_extracted(normalized, config)
+        again.text = normalize_text(again.text)
         result = _merge(result, again)
     return result
 
