@@ -14,6 +14,10 @@ from hypothesis import settings
 # CI runs the same examples every time (HYPOTHESIS_PROFILE=ci in .ci/run): a red build is then a change's
 # doing, not a new random draw. Local runs keep drawing new examples, which is how bugs get found.
 settings.register_profile("ci", derandomize=True, print_blob=True)
+# The long run, for a nightly job or before a release (docs/development/fuzzing.md): 100 times the examples of
+# the fuzz tests that scale their budget with the profile (tests/test_fixpoint.py), 10,000 for the tests
+# without an explicit budget, new random draws every run.
+settings.register_profile("nightly", max_examples=10_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
