@@ -17,7 +17,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
 import contextlib
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,10 @@ from prefect.utilities.annotations import quote
 from ingest.batch_pool import batch_pool, run_batch
 from ingest.config import IngestConfig, load_config
 from ingest.pipeline import (
+    Job,
     RunPlan,
     SpillPart,
-    batch_size,
-    batched,
+    WorkUnit,
     check_folders,
     commit_run,
     locked_output,
@@ -42,19 +41,18 @@ from ingest.pipeline import (
     run_staging,
 )
 from ingest.report import summary_markdown, summary_tables
+from ingest.units import work_units
 
 
 @task(name="plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def plan_task(raw: Path, out: Path) -> RunPlan:
-    return plan_run(raw, out)
+def plan_task(raw: Path, out: Path, config: IngestConfig) -> RunPlan:
+    return plan_run(raw, out, config)
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_batch_task(
-    paths: list[Path], index: int, raw: Path, config_path: str | None, staging: Path, started: datetime
-) -> SpillPart:
-    """Batch `index` processed and spilled by a worker process; only a small handle comes back."""
-    return run_batch(paths, raw, load_config(config_path), staging, index, started)
+def process_batch_task(unit: WorkUnit, job: Job) -> SpillPart:
+    """One work unit processed and spilled by a worker process; only a small handle comes back."""
+    return run_batch(unit, job)
 
 
 @task(name="dedup-and-commit", cache_policy=NO_CACHE)
@@ -88,20 +86,14 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
     settings = load_config(config)
     check_folders(raw_path, out_path)
     with locked_output(out_path, wait), local_workers(settings):
-        plan = plan_task(raw_path, out_path)
+        plan = plan_task(raw_path, out_path, quote(settings))
         with run_staging(out_path, plan) as staging:
             parts: list[SpillPart] = []
             if staging is not None:
                 files = plan.files.to_process
-                batches = batched(files, batch_size(len(files), settings.effective_workers(), settings))
-                futures = process_batch_task.map(
-                    batches,
-                    list(range(len(batches))),
-                    unmapped(raw_path),
-                    unmapped(config),
-                    unmapped(staging),
-                    unmapped(plan.started),
-                )
+                job = Job(raw_path, settings, staging, plan.started)
+                units = list(work_units(files, raw_path, settings, settings.effective_workers()))
+                futures = process_batch_task.map(units, unmapped(job))
                 parts = [f.result() for f in futures]
             # quote(): Prefect would otherwise walk the plan's per-file states looking for futures
             summary = finish_task(parts, raw_path, out_path, config, quote(plan))

@@ -806,7 +806,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest import clean, clean_features
+    from ingest import clean_features, rules
 
     pages = [
         "\n\n".join(
@@ -817,8 +817,8 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     alone = [clean_text(page).text for page in pages]
     monkeypatch.setattr(clean_features, "_CACHE_LINES", 8)
     clean_features._cached_rows.clear()
-    monkeypatch.setattr(clean, "_LINE_CACHE", 8)
-    clean._rule_memo.clear()
+    monkeypatch.setattr(rules, "_MEMO", 8)
+    rules.DEFAULT_RULES._memo.clear()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:

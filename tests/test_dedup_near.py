@@ -57,7 +57,7 @@ def write_run(out: Path, docs: list[Document], when: datetime | None = None) -> 
     spill_documents(docs, staging, when)
     parts = spill_parts(staging)
     written, reasons, stats = dedup_spilled(parts, out, staging, run_id, when, config, superseded)
-    carry_over(out, staging, set(superseded))
+    carry_over(out, staging, set(superseded), None, run_id)
     seal(staging, run_id, {"run_id": run_id}, [])
     apply(staging, out)
     return {"kept": written.kept, "rejected": written.rejected, "reasons": dict(reasons), **stats}
@@ -247,7 +247,7 @@ def test_index_is_not_committed_when_the_dataset_swap_fails(tmp_path: Path, monk
         raise OSError("disk gone")
 
     with monkeypatch.context() as patch:
-        patch.setattr(commit_module, "move_into_place", broken)
+        patch.setattr(commit_module, "symlink_atomic", broken)
         with pytest.raises(OSError):
             write_run(tmp_path, [doc("a.txt", article(13))])
     assert not (tmp_path / "_index" / "runs").exists() or not any((tmp_path / "_index" / "runs").iterdir())

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import CleanConfig, clean_text
+from ingest.clean import clean_text
+from ingest.config import CleanConfig
 from ingest.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]

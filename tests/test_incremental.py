@@ -98,6 +98,6 @@ def test_unreadable_file_is_retried_by_the_next_run(seeds_raw: Path, tmp_path: P
             locked.chmod(0o644)
     assert first.rejected_by_reason == {"unreadable": 1}
     second = run(seeds_raw, out, SERIAL)
-    assert (second.files_new, second.rows_superseded, second.documents_kept) == (1, 1, 1)
+    assert (second.files_retried, second.rows_superseded, second.documents_kept) == (1, 1, 1)
     assert pq.read_table(out / "rejected").num_rows == 0
     assert pq.read_table(out / "documents").num_rows == 5

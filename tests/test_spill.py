@@ -12,14 +12,16 @@ import pytest
 from ingest.batch_pool import batch_pool, run_batch
 from ingest.config import IngestConfig, RunConfig
 from ingest.pipeline import (
+    Job,
+    WorkUnit,
     batch_size,
     batched,
     commit_run,
     plan_run,
-    process_batch_to_spill,
     run,
     run_staging,
 )
+from ingest.units import spill_unit
 from ingest.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
@@ -32,10 +34,11 @@ def spilled_run(raw: Path, out: Path, size: int, retried: tuple[int, ...] = ()) 
     with run_staging(out, plan) as staging:
         assert staging is not None
         parts = []
+        job = Job(raw, SERIAL, staging, plan.started)
         for index, paths in enumerate(batched(plan.files.to_process, size)):
-            part = process_batch_to_spill(paths, raw, SERIAL, staging, index, plan.started)
+            part = spill_unit(WorkUnit(index, paths=paths), job)
             if index in retried:
-                part = process_batch_to_spill(paths, raw, SERIAL, staging, index, plan.started)
+                part = spill_unit(WorkUnit(index, paths=paths), job)
             parts.append(part)
         return commit_run(parts, raw, out, SERIAL, plan).to_dict()
 
@@ -65,7 +68,9 @@ def test_a_crashed_attempt_leaves_only_a_skipped_temporary_file(seeds_raw: Path,
         target.parent.mkdir()
         stale = target.with_name(f".{target.name}.123-dead.tmp")
         pq.write_table(SPILL_SCHEMA.empty_table(), stale)  # what a killed worker leaves behind
-        part = process_batch_to_spill(plan.files.to_process, seeds_raw, SERIAL, staging, 0, plan.started)
+        part = spill_unit(
+            WorkUnit(0, paths=plan.files.to_process), Job(seeds_raw, SERIAL, staging, plan.started)
+        )
         summary = commit_run([part], seeds_raw, out, SERIAL, plan)
     assert summary.documents_kept == 5
     assert pq.read_table(out / "documents").num_rows == 5
@@ -76,7 +81,9 @@ def test_a_failed_batch_discards_the_staged_run(seeds_raw: Path, tmp_path: Path)
     plan = plan_run(seeds_raw, out)
     with pytest.raises(RuntimeError), run_staging(out, plan) as staging:
         assert staging is not None
-        process_batch_to_spill(plan.files.to_process[:2], seeds_raw, SERIAL, staging, 0, plan.started)
+        spill_unit(
+            WorkUnit(0, paths=plan.files.to_process[:2]), Job(seeds_raw, SERIAL, staging, plan.started)
+        )
         raise RuntimeError("batch 1 failed after its retries")
     assert not list(out.glob(f"{STAGING_PREFIX}*"))
     assert not (out / "documents").exists()
@@ -101,7 +108,8 @@ def test_batch_pool_runs_batches_and_survives_a_killed_worker(seeds_raw: Path, t
         assert staging is not None
         with pytest.raises(BrokenProcessPool):
             pool.run(_die)
-        part = run_batch(plan.files.to_process, seeds_raw, SERIAL, staging, 0, plan.started)  # the retry
+        job = Job(seeds_raw, SERIAL, staging, plan.started)
+        part = run_batch(WorkUnit(0, paths=plan.files.to_process), job)  # the retry
         assert part.rows == 5
         summary = commit_run([part], seeds_raw, out, SERIAL, plan)
     assert summary.documents_kept == 5

@@ -43,7 +43,7 @@ def write_run(
     staging = prepare_staging(out, run_id)
     spill_documents(rows, staging, NOW)
     result = route_spill(staging, None, rows_per_file, run_id)
-    carry_over(out, staging, set(superseded))
+    carry_over(out, staging, set(superseded), None, run_id)
     seal(staging, run_id, {"run_id": run_id}, [])
     apply(staging, out)
     return result

@@ -9,27 +9,26 @@ forkserver that imported the pipeline once, so a worker is ready in milliseconds
 a clean process (no threads of the flow process are forked).
 
 `run_batch` is what a batch task calls: in a process where a pool is open (the flow's process, via
-`batch_pool`) the batch goes to the pool; anywhere else (a Dask worker) it runs in place.
+`batch_pool`) the unit goes to the pool; anywhere else (a Dask worker) it runs in place. Workers die with
+the fork server, which dies with the flow process, and a worker that crashes costs the documents it crashed
+on, not the flow: the unit is retried file by file in processes of their own (`units.rescue_unit`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from datetime import datetime
 from multiprocessing import forkserver
-from pathlib import Path
 from typing import TypeVar
 
-from ingest.config import IngestConfig
-from ingest.pipeline import SpillPart, process_batch_to_spill
+from ingest.units import Job, SpillPart, WorkUnit, rescue_unit, spill_unit
+from ingest.workers import new_pool
 
 T = TypeVar("T")
-PRELOAD = ["ingest.pipeline"]
+PRELOAD = ["ingest.units"]
 
 
 class BatchPool:
@@ -43,7 +42,7 @@ class BatchPool:
         context.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()  # start importing now, while the flow plans the run
         self._context = context
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        self._pool = new_pool(self.workers, context)
 
     def run(self, fn: Callable[..., T], *args: object) -> T:
         with self._lock:
@@ -54,8 +53,12 @@ class BatchPool:
             with self._lock:
                 if self._pool is pool:
                     pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context)
+                    self._pool = new_pool(self.workers, self._context)
             raise
+
+    @property
+    def context(self) -> multiprocessing.context.BaseContext:
+        return self._context
 
     def close(self) -> None:
         with self._lock:
@@ -78,11 +81,13 @@ def batch_pool(workers: int) -> Iterator[BatchPool]:
         pool.close()
 
 
-def run_batch(
-    paths: Sequence[Path], raw_root: Path, config: IngestConfig, staging: Path, index: int, started: datetime
-) -> SpillPart:
-    """`process_batch_to_spill` in this process's open pool, or in place when none is open."""
+def run_batch(unit: WorkUnit, job: Job) -> SpillPart:
+    """`units.spill_unit` in this process's open pool, or in place when none is open. A unit whose worker
+    died is rescued: retried item by item, each in a process of its own."""
     pool = _active
     if pool is None:
-        return process_batch_to_spill(paths, raw_root, config, staging, index, started)
-    return pool.run(process_batch_to_spill, paths, raw_root, config, staging, index, started)
+        return spill_unit(unit, job)
+    try:
+        return pool.run(spill_unit, unit, job)
+    except BrokenProcessPool:
+        return rescue_unit(unit, job, pool.context)

@@ -3,8 +3,8 @@
 Order of work, each removed line recorded in `removed` with its rule name:
 1. layout: markdown syntax, indentation and hard wrapping are undone (`clean_lines`), so the rules judge
    paragraphs, not the fragments a converter left;
-2. keyword rules (`rules.LINE_RULES`): precise, short-line-only patterns for what a line *does*
-   (asks to subscribe, counts comments, credits a photo);
+2. line rules (`rules_default.toml`, then the config's `rules_files`): precise, short-line-only patterns
+   for what a line *does* (asks to subscribe, counts comments, credits a photo);
 3. block rules: runs of short lines carrying prices, percentages and scores (`rules.PRICE_WIDGET`);
 4. the article classifier (`clean_model`): a small additive logistic model over line, block and position
    statistics decides the lines no rule decided (`classifier:low_article_score`); trained on the dev set only
@@ -36,6 +36,7 @@ from ingest.clean_features import (
 from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
+from ingest.config import CleanConfig
 from ingest.normalize import normalize_text
 from ingest.records import Removal
 from ingest.rules import (
@@ -44,13 +45,13 @@ from ingest.rules import (
     AUTHOR_SITE_MARK,
     BYLINE,
     COMMENT_SECTION,
-    LINE_RULES,
+    DEFAULT_RULES,
     POST_FOOTER,
     PRICE_WIDGET,
     WIDGET_LABEL,
     WIDGET_VALUE,
-    first_rule,
-    first_rules,
+    RuleSet,
+    rules_for,
 )
 
 CLASSIFIER_RULE = "classifier:low_article_score"
@@ -70,36 +71,6 @@ _DATE_ONLY = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CleanConfig:
-    """Settings of the cleaner; every field has a default and maps to the `[clean]` table of the TOML config.
-
-    `enabled`: off returns every non-blank line (layout undone) and removes nothing.
-    `use_classifier`: off leaves only the keyword, block and repeat rules (precise, lower recall of noise).
-    `threshold`: article score below which the classifier drops a line; None uses the model's own threshold
-    (chosen on held-out folds); lower keeps more.
-    `max_chars`: longer inputs are cut here first (a guard against pathological pages, far above any article).
-    `extract_metadata`: off keeps headline and byline in the body and fills no fields.
-    `drop_repeats`: off keeps pull quotes and repeated paragraphs.
-    `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score (0.45,
-    just under the prose threshold: lower floors gave back more boilerplate prose than article on the dev
-    renderings and on their hard-wrapped variants, e.g. 0.15 -> 0.45 shingle P +0.004, R -0.002).
-    `max_passes`: the cleaner re-reads its own output until nothing more goes (at most this many
-    passes), which is what makes it idempotent: cleaning cleaned text removes nothing (and layout undoing
-    is itself idempotent, see `clean_lines.strip_markdown`), and normalizing it changes nothing either
-    (see `clean_text`).
-    """
-
-    enabled: bool = True
-    use_classifier: bool = True
-    threshold: float | None = None
-    max_chars: int = 2_000_000
-    extract_metadata: bool = True
-    drop_repeats: bool = True
-    continuation_floor: float = 0.45
-    max_passes: int = 30
-
-
 @dataclass(slots=True)
 class CleanResult:
     """The article body (paragraphs joined by newlines), every removed line with its rule, and metadata
@@ -113,45 +84,14 @@ class CleanResult:
     published: str | None = None
 
 
-def rule_hit(text: str, n_words: int | None = None) -> str | None:
-    """Name of the first keyword rule (in `LINE_RULES` order) that matches the paragraph, or None."""
-    if n_words is None:
-        return _rule_hit_cached(text)
-    return _rule_hit(text, n_words)
+def rule_hit(text: str, n_words: int | None = None, rules: RuleSet = DEFAULT_RULES) -> str | None:
+    """Name of the first line rule (in the rule set's order) that matches the paragraph, or None."""
+    return rules.hit(text, n_words)
 
 
-@lru_cache(maxsize=_LINE_CACHE)
-def _rule_hit_cached(text: str) -> str | None:
-    """`rule_hit` memoized by text: the fixpoint passes re-read the same lines, and a site's boilerplate
-    lines recur across its documents."""
-    return _rule_hit(text, len(text.split()))
-
-
-_rule_memo: dict[str, str | None] = {}
-_UNSEEN = object()
-
-
-def page_rule_hits(texts: list[str]) -> list[str | None]:
-    """`rule_hit` of every line of a page, remembered per line like `clean_features.cached_text_table`
-    (the same guard for threads sharing the memo: the page is assembled from its own lookups); the lines
-    not seen before are judged together (`rules.first_rules`), which finds the rules' keys in the whole
-    page at once."""
-    found: dict[str, object] = {t: _rule_memo.get(t, _UNSEEN) for t in texts}
-    missing = [t for t, hit in found.items() if hit is _UNSEEN]
-    if missing:
-        if len(_rule_memo) + len(missing) > _LINE_CACHE:
-            _rule_memo.clear()
-        for text, hit in zip(missing, first_rules(missing, [len(t.split()) for t in missing]), strict=True):
-            found[text] = _rule_memo[text] = hit
-    return [found[t] for t in texts]  # type: ignore[misc]
-
-
-def _rule_hit(text: str, words: int) -> str | None:
-    return None if words > _LONGEST_RULE_LINE else first_rule(text, words)
-
-
-_LONGEST_RULE_LINE = max(rule.max_words for rule in LINE_RULES)
-"""No keyword rule judges a paragraph longer than this: running text is never looked up."""
+def page_rule_hits(texts: list[str], rules: RuleSet = DEFAULT_RULES) -> list[str | None]:
+    """`rule_hit` of every line of a page, remembered per line and judged together (`RuleSet.hits`)."""
+    return rules.hits(texts)
 
 
 def widget_runs(texts: list[str]) -> list[bool]:
@@ -198,9 +138,9 @@ def _label_of_value(texts: list[str], i: int, is_value: list[bool]) -> bool:
     return any(is_value[k] for k in range(i + 1, min(len(texts), i + 3)))
 
 
-def rule_reasons(paras: list[Para]) -> list[str | None]:
+def rule_reasons(paras: list[Para], rules: RuleSet = DEFAULT_RULES) -> list[str | None]:
     """The rule decisions for every paragraph before the classifier: keyword rules, markup, widget blocks."""
-    hits = page_rule_hits([p.text for p in paras])
+    hits = page_rule_hits([p.text for p in paras], rules)
     reasons: list[str | None] = [
         hit or ("markup" if p.markup else None) for hit, p in zip(hits, paras, strict=True)
     ]
@@ -222,7 +162,7 @@ def _merge(first: CleanResult, second: CleanResult) -> CleanResult:
     )
 
 
-def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: bool = False) -> CleanResult:
+def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: bool = False) -> CleanResult:  # noqa: B008 (frozen, immutable)
     """Keep the article body of a whole-page text; raises on no string (property-tested with hypothesis).
 
     There is deliberately no catch-all here: a bug that slipped past the tests surfaces as the document's
@@ -275,7 +215,7 @@ def _as_stored(result: CleanResult, config: CleanConfig) -> CleanResult:
     return result
 
 
-def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:
+def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResult:  # noqa: B008 (frozen, immutable)
     """Second pass over an extractor's main text: drop what the keyword rules name and repeated paragraphs.
 
     The extractor already removed the page around the article; what it misses are calls to action, comment
@@ -288,7 +228,8 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResu
     texts = _plain_lines(text[: config.max_chars])
     if not config.enabled or not texts:
         return CleanResult(text="\n".join(texts))
-    reasons = [rule_hit(t) for t in texts]
+    rules = rules_for(config)
+    reasons = [rule_hit(t, rules=rules) for t in texts]
     if config.drop_repeats:
         drop_repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
     if all(r is not None for r in reasons):
@@ -318,7 +259,7 @@ def _clean(
         return CleanResult(text="\n".join(p.text for p in paras)), None
     n = len(paras)
     texts = [p.text for p in paras]
-    reasons = rule_reasons(paras)
+    reasons = rule_reasons(paras, rules_for(config))
     scores = [1.0] * n
     model = load_model() if config.use_classifier else None
     if model is not None:

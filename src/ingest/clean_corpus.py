@@ -30,30 +30,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ingest.clean_features import is_prose, line_stats
+from ingest.config import CorpusConfig
 from ingest.records import Document, Removal
 
 CORPUS_RULE = "cross_document_boilerplate"
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusConfig:
-    """When a line counts as its source's boilerplate.
-
-    `min_docs`, `min_share`: a line recurring in at least this many of a source's distinct documents and in
-    at least this share of them.
-    `min_source_docs`: sources with fewer distinct documents are not judged (too little evidence).
-    `prose_min_docs`, `prose_min_share`: the stricter bar for running-text paragraphs (15+ words, a
-    sentence-final mark, function words): an outlet can quote the same statement in several stories of one
-    run, so such a paragraph goes only when it recurs very widely (a site-wide disclaimer or author blurb).
-    """
-
-    enabled: bool = True
-    """Run the step at all (it only acts on documents with a URL or site name)."""
-    min_docs: int = 5
-    min_share: float = 0.1
-    min_source_docs: int = 5
-    prose_min_docs: int = 20
-    prose_min_share: float = 0.5
 
 
 _NON_WORD = re.compile(r"[^\w\s]+")
@@ -133,7 +113,7 @@ class LineCounts:
             self.lines.setdefault(source, Counter()).update(counts)
         return self
 
-    def boilerplate(self, config: CorpusConfig = CorpusConfig()) -> BoilerplateIndex:
+    def boilerplate(self, config: CorpusConfig = CorpusConfig()) -> BoilerplateIndex:  # noqa: B008 (frozen, immutable)
         """The recurring lines of every source with enough documents."""
         common: dict[str, dict[int, int]] = {}
         for source, n_docs in self.docs.items():
@@ -170,7 +150,7 @@ class BoilerplateIndex:
         return True
 
 
-def find_boilerplate(docs: Iterable[Document], config: CorpusConfig = CorpusConfig()) -> BoilerplateIndex:
+def find_boilerplate(docs: Iterable[Document], config: CorpusConfig = CorpusConfig()) -> BoilerplateIndex:  # noqa: B008 (frozen, immutable)
     """Count every document and return the index (both passes for documents held in memory)."""
     counts = LineCounts()
     for doc in docs:

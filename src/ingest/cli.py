@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,8 @@ result to a Parquet dataset:
 Runs are incremental: files already ingested are skipped, changed files replace their earlier rows, and a
 run with nothing new writes nothing. A run commits atomically: killed at any moment, it leaves the previous
 dataset readable, and the next run completes or redoes its work.
-Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure."""
+Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure.
+`python -m ingest rules check FILE` checks a file of cleaning rules; `rules list` lists the rules."""
 
 
 class Progress:
@@ -85,8 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager's stop, Prefect's cancellation), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rules"]:
+        from ingest.rules_cli import main as rules_main
+
+        return rules_main(argv[1:])
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
@@ -103,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, RunError) as exc:
         print(f"ingest: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ingest: interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"ingest: {what}; workers stopped, the dataset holds the last committed run", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     if not args.quiet:
         print(summary.format())
     return 0

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import pyarrow.parquet as pq
 
 from ingest.dedup_minhash import ALGORITHM_VERSION, SIGNATURE_DTYPE, band_keys
 from ingest.dedup_run import PriorDocs
+from ingest.fsutil import replace_durable, write_json_durable
 
 INDEX_DIR = "_index"
 ROW_GROUP_ROWS = 8192
@@ -79,8 +79,10 @@ def committed_runs(out: Path, params: IndexParams) -> list[Path]:
     for folder in sorted(runs.iterdir()):
         try:
             saved = json.loads((folder / "params.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+        except FileNotFoundError:
+            continue  # not a run folder
+        except (OSError, ValueError) as exc:
+            raise OSError(f"cannot read the duplicate index {folder / 'params.json'}: {exc}") from exc
         if saved == params.to_dict():
             found.append(folder)
     return found
@@ -116,8 +118,15 @@ def _read_matching(path: Path, column: str, wanted: list, columns: list[str] | N
     )
 
 
-def lookup(out: Path, params: IndexParams, keys: np.ndarray) -> PriorDocs:
-    """Documents of earlier runs sharing at least one key (int64) with this run."""
+def lookup(
+    out: Path, params: IndexParams, keys: np.ndarray, owners: dict[str, str] | None = None
+) -> PriorDocs:
+    """Documents of earlier runs sharing at least one key (int64) with this run.
+
+    `owners` maps a source path to the run whose rows of it are in the dataset now (the manifest). An
+    index entry written by another run for that path belongs to a superseded version of the file: its row
+    is gone from the dataset, so it is ignored (a later copy of its text must be kept, not rejected as a
+    duplicate of a row nobody can find)."""
     prior = PriorDocs()
     wanted_keys = np.unique(keys.ravel()).tolist()
     if not wanted_keys:
@@ -129,6 +138,9 @@ def lookup(out: Path, params: IndexParams, keys: np.ndarray) -> PriorDocs:
             continue
         ids = sorted(set(hits.column("doc_id").to_pylist()))
         docs = _read_matching(folder / "docs.parquet", "doc_id", ids)
+        if owners:
+            live = [owners.get(p, folder.name) == folder.name for p in docs.column("source_path").to_pylist()]
+            docs = docs.filter(pa.array(live, pa.bool_()))
         prior.doc_id += docs.column("doc_id").to_pylist()
         prior.content_hash += docs.column("content_hash").to_pylist()
         prior.published += docs.column("published").to_pylist()
@@ -138,7 +150,13 @@ def lookup(out: Path, params: IndexParams, keys: np.ndarray) -> PriorDocs:
         prior.ingested_at += docs.column("ingested_at").to_pylist()
         empty = np.full(params.num_perm, 0xFFFFFFFF, dtype=SIGNATURE_DTYPE)
         for s in docs.column("signature").to_pylist():
-            sigs.append(empty if s is None else np.frombuffer(s, dtype=SIGNATURE_DTYPE))
+            sig = empty if s is None else np.frombuffer(s, dtype=SIGNATURE_DTYPE)
+            if len(sig) != params.num_perm:
+                raise ValueError(
+                    f"index {folder} holds a signature of {len(sig)} values where its params say "
+                    f"{params.num_perm}: the index is damaged; remove that folder to rebuild without it"
+                )
+            sigs.append(sig)
     if sigs:
         prior.signatures = np.stack(sigs)
     else:
@@ -174,7 +192,7 @@ def write_run_index(folder: Path, params: IndexParams, docs: pa.Table, keys: np.
         {"key": pa.array(flat[by_key], pa.int64()), "doc_id": pa.array(ids[by_key], pa.string())}
     )
     pq.write_table(table, folder / "keys.parquet", row_group_size=ROW_GROUP_ROWS, compression="zstd")
-    (folder / "params.json").write_text(json.dumps(params.to_dict(), sort_keys=True) + "\n", encoding="utf-8")
+    write_json_durable(folder / "params.json", params.to_dict())
 
 
 def commit_run_index(staged: Path, out: Path, run_id: str) -> None:
@@ -183,4 +201,4 @@ def commit_run_index(staged: Path, out: Path, run_id: str) -> None:
         return
     runs = out / INDEX_DIR / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    os.replace(staged, runs / run_id)
+    replace_durable(staged, runs / run_id)

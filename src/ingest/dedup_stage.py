@@ -51,6 +51,7 @@ def dedup_spilled(
     started: datetime,
     config: IngestConfig,
     superseded: frozenset[str] = frozenset(),
+    owners: dict[str, str] | None = None,
 ) -> tuple[WriteResult, Counter[str], dict]:
     """Steps 2 and 3 of the module docstring over documents already spilled to `parts` (in output order),
     e.g. by the workers of a run, each batch in its own part."""
@@ -75,7 +76,7 @@ def dedup_spilled(
     hashes = [run_docs.content_hash[i] for i in rows]
     sigs = None if signatures is None else signatures[rows]
     keys = all_keys(hashes, sigs, settings.bands)
-    prior = lookup(out, params, keys) if settings.index else PriorDocs()
+    prior = lookup(out, params, keys, owners) if settings.index else PriorDocs()
     if superseded:
         prior = prior.without_superseded(superseded, set(run_docs.doc_id))
     if signatures is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import json
+import errno
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -166,8 +166,9 @@ class WriteResult:
     rejected: int
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where the OS lacks it."""
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE). False only where the OS or the file
+    system lacks the call (ENOSYS, EINVAL); any other failure is raised."""
     libc_name = ctypes.util.find_library("c")
     if libc_name is None:
         return False
@@ -175,17 +176,12 @@ def _exchange(a: Path, b: Path) -> bool:
     if not hasattr(libc, "renameat2"):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    return libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def move_into_place(staged: Path, target: Path, trash: Path) -> None:
-    if not target.exists():
-        staged.rename(target)
-    elif _exchange(staged, target):
-        return  # the previous output is now at `staged`, removed with the staging folder
-    else:
-        target.rename(trash)
-        staged.rename(target)
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def prepare_staging(out: Path, run_id: str) -> Path:
@@ -298,10 +294,3 @@ def route_spill(
     for writer in writers.values():
         writer.close()
     return WriteResult(kept=writers["documents"].rows_total, rejected=writers["rejected"].rows_total)
-
-
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
