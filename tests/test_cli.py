@@ -146,5 +146,7 @@ def test_dry_run_lists_what_a_run_would_do_and_writes_nothing(seeds_raw: Path, t
     assert lines[0] == "1 files to process: 1 new, 0 changed, 0 retried; 5 unchanged, 0 missing"
     assert lines[1:] == ["new      new.txt"]
     assert sorted(p.name for p in out.iterdir()) == before
-    again = ingest("--raw", str(seeds_raw), "--out", str(out), "--reprocess", "all", "--dry-run", cwd=tmp_path)
+    again = ingest(
+        "--raw", str(seeds_raw), "--out", str(out), "--reprocess", "all", "--dry-run", cwd=tmp_path
+    )
     assert again.stdout.splitlines()[0].startswith("6 files to process: 1 new, 5 changed")
