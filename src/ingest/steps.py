@@ -139,3 +139,18 @@ def process_file(path: Path, raw_root: Path, config: IngestConfig) -> Iterator[D
     steps = document_steps(config)
     for doc in read_file(path, relative_source(path, raw_root), config.read, decode=False):
         yield process_document(doc, steps, config)
+
+
+def warm_up(config: IngestConfig) -> None:
+    """Load once what the steps otherwise load on their first document: the language profiles, the
+    cleaner's and the HTML models, the rule set. Called before any document's timer starts, so a worker's
+    first document is not charged for it (nor stopped by `read.max_document_seconds` half-way through a
+    loader that swallows the interrupt); called in the parent before workers fork, they share it all."""
+    from ingest import clean_model, extract_filter, extract_recall, language
+    from ingest.rules import rules_for
+
+    language._factory()
+    clean_model.load_model()
+    extract_filter.load_model()
+    extract_filter.load_model(extract_recall.MODEL)
+    rules_for(config.clean)

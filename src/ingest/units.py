@@ -23,7 +23,7 @@ from ingest.discover import relative_source
 from ingest.faults import checkpoint
 from ingest.readers import read_file
 from ingest.records import Document
-from ingest.steps import document_steps, process_document, process_file
+from ingest.steps import document_steps, process_document, process_file, warm_up
 from ingest.workers import run_isolated, run_ordered
 from ingest.write import spill_documents, spill_part
 
@@ -106,10 +106,12 @@ def unit_documents(unit: WorkUnit, raw_root: Path, config: IngestConfig) -> Iter
 
 def spill_unit(unit: WorkUnit, job: Job) -> SpillPart:
     """A worker task: one unit through every step, spilled to its part by the worker itself."""
+    warm_up(job.config)
     return spill_batch(unit_documents(unit, job.raw_root, job.config), job.staging, unit.index, job.started)
 
 
 def _documents_alone(unit: WorkUnit, raw_root: Path, config: IngestConfig) -> list[Document]:
+    warm_up(config)
     return list(unit_documents(unit, raw_root, config))
 
 
@@ -207,6 +209,7 @@ def spill_units(
     """Every file of a run through every step in worker processes, spilled unit by unit: the run's
     spill parts in discovery order."""
     workers = workers_for(paths, job.config)
+    warm_up(job.config)  # before the workers fork: they inherit what it loaded
     units = work_units(paths, job.raw_root, job.config, workers)
 
     def done(unit: WorkUnit, part: SpillPart) -> None:
@@ -225,6 +228,7 @@ def process_files(
     """Documents of all `paths` in discovery order (path, then record index), as a stream, processed in
     worker processes (for benchmarks and tests that want the documents themselves, not a dataset)."""
     workers = workers_for(paths, config)
+    warm_up(config)
 
     def done(unit: WorkUnit, docs: list[Document]) -> None:
         if progress and unit.n_files:
