@@ -1,4 +1,4 @@
-"""Speed of `ingest.clean.clean_text` against a reference commit, measured side by side, and output identity.
+"""Speed of `clean_text` (ingest.clean.cleaner) against a reference commit, side by side, and output identity.
 
 The machine is shared, so absolute times are noise: this runs two worker processes, one importing the
 reference code (a `git worktree` of the old commit, `--old`) and one importing this tree's `src/`, and
@@ -40,7 +40,7 @@ def load_pages(renderings: tuple[str, ...]) -> dict[str, str]:
 
 def results(pages: dict[str, str]) -> dict[str, dict]:
     """Every field of every page's `CleanResult`, as JSON-able data."""
-    from ingest.clean import clean_text
+    from ingest.clean.cleaner import clean_text
 
     out = {}
     for key, text in pages.items():
@@ -58,17 +58,17 @@ def results(pages: dict[str, str]) -> dict[str, dict]:
 
 def worker() -> None:
     """Read commands from stdin: `round` cleans every page once and prints the CPU seconds."""
-    import ingest.clean
+    import ingest.clean.cleaner
 
     pages = load_pages(tuple(os.environ["CLEAN_SPEED_RENDERINGS"].split(",")))
     texts = list(pages.values())
-    print(json.dumps({"module": ingest.clean.__file__, "pages": len(texts)}), flush=True)
+    print(json.dumps({"module": ingest.clean.cleaner.__file__, "pages": len(texts)}), flush=True)
     for command in sys.stdin:
         if command.strip() != "round":
             break
         start = time.process_time()
         for text in texts:
-            ingest.clean.clean_text(text)
+            ingest.clean.cleaner.clean_text(text)
         print(json.dumps({"cpu": time.process_time() - start}), flush=True)
 
 

@@ -124,8 +124,8 @@ def make_input(seed: int, i: int, sources: list[str]) -> str:
 def check(text: str) -> tuple[bool, bool, bool, str, str]:
     """(cleaning is not idempotent, clean -> normalize is not a fixpoint, nor for an extractor's text (the
     `second_pass` cleaner), first output, second output of the first of these that fails)."""
-    from ingest.clean import clean_text
-    from ingest.normalize import normalize_text
+    from ingest.clean.cleaner import clean_text
+    from ingest.clean.normalize import normalize_text
 
     once = clean_text(text)
     twice = clean_text(once.text)
@@ -194,9 +194,9 @@ def main() -> None:
         counts["fixpoint"] += fix_fails
         counts["extracted"] += extracted_fails
         counts["any"] += 1
-    import ingest.clean
+    import ingest.clean.cleaner
 
-    print(f"code: {Path(ingest.clean.__file__).parent}")
+    print(f"code: {Path(ingest.clean.cleaner.__file__).parent}")
     print(
         f"{len(numbers)} inputs (seed {args.seed}) in {seconds:.0f} s: cleaning not idempotent on"
         f" {counts['clean']}, clean -> normalize not a fixpoint on {counts['fixpoint']}"

@@ -34,8 +34,8 @@ from pathlib import Path
 import trafilatura
 
 from ingest.config import ExtractConfig, IngestConfig, RunConfig
-from ingest.pipeline import process_files
-from ingest.readers import read_file
+from ingest.read.files import read_file
+from ingest.runner.pipeline import process_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev" / "raw-html"

@@ -1,11 +1,12 @@
-"""Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.pipeline`.
+"""Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.runner.pipeline`.
 
 Tasks work on batches of files, never one document each: a Prefect task costs about 10 ms of client and
 server CPU here, more than cleaning a document. Extraction, cleaning and language detection are CPU-bound:
 by default the batch tasks run in threads of the flow process and hand their CPU work to a pool of worker
-processes (`ingest.batch_pool`, one per core or `run.workers`), so workers never import Prefect or run its
-task engine; `--dask-*` runs the batch tasks themselves on Dask workers instead. Each batch task spills its
-documents to the run's staging folder and returns a small handle: no document is pickled between processes.
+processes (`ingest.runner.batch_pool`, one per core or `run.workers`), so workers never import Prefect or
+run its task engine; `--dask-*` runs the batch tasks themselves on Dask workers instead. Each batch task
+spills its documents to the run's staging folder and returns a small handle: no document is pickled
+between processes.
 Run once with `python flows/ingest_flow.py [RAW OUT [CONFIG]] [--dask-workers N | --dask-address URL]`.
 """
 
@@ -27,9 +28,9 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from ingest.batch_pool import batch_pool, run_batch
 from ingest.config import IngestConfig, load_config
-from ingest.pipeline import (
+from ingest.runner.batch_pool import batch_pool, run_batch
+from ingest.runner.pipeline import (
     Job,
     RunPlan,
     SpillPart,
@@ -40,8 +41,8 @@ from ingest.pipeline import (
     plan_run,
     run_staging,
 )
-from ingest.report import summary_markdown, summary_tables
-from ingest.units import work_units
+from ingest.runner.report import summary_markdown, summary_tables
+from ingest.runner.units import work_units
 
 
 @task(name="plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import CLASSIFIER_RULE, CleanConfig, clean_text
-from ingest.clean_lines import paragraphs, strip_markdown, unwrap, wrap_width
-from ingest.clean_model import load_model
-from ingest.rules import COMMENT_SECTION
+from ingest.clean.classifier import load_model
+from ingest.clean.cleaner import CLASSIFIER_RULE, CleanConfig, clean_text
+from ingest.clean.lines import paragraphs, strip_markdown, unwrap, wrap_width
+from ingest.clean.rules.engine import COMMENT_SECTION
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -163,7 +163,7 @@ def test_wrapped_paragraphs_without_blank_lines_between_are_unwrapped() -> None:
     by a line that would have fitted after it; a quarter of such breaks still reads as hard-wrapped."""
     import textwrap
 
-    from ingest.clean_lines import _GREEDY_SHARE, _greedy_breaks
+    from ingest.clean.lines import _GREEDY_SHARE, _greedy_breaks
 
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds would "
@@ -261,7 +261,7 @@ def test_quoted_paragraph_wrapped_with_a_mark_on_every_line_is_rejoined_without_
 def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None:
     """`lynx -dump` numbers every link in page order, glued to the link text; footnote marks follow a word
     and are not glued to the next one, and a page with few numbered brackets is left alone."""
-    from ingest.clean_lines import strip_link_numbers
+    from ingest.clean.lines import strip_link_numbers
 
     page = "\n".join(
         [
@@ -287,7 +287,7 @@ def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None
 
 
 def test_text_browser_image_placeholders_are_removed() -> None:
-    from ingest.clean_lines import strip_image_placeholders
+    from ingest.clean.lines import strip_image_placeholders
 
     assert strip_image_placeholders("[pinterest.png] Share [Photo-12.JPG]") == " Share "
     assert strip_image_placeholders("See [the report.pdf] and [1]") == "See [the report.pdf] and [1]"
@@ -297,7 +297,7 @@ def test_text_node_dump_is_rejoined_into_sentences() -> None:
     """A page printed one text node per line (BeautifulSoup's get_text("\\n")): inline links cut the
     sentence, the commas after them start lines. The sentences come back whole; a page without such
     cuts is returned unchanged."""
-    from ingest.clean_lines import join_inline_fragments
+    from ingest.clean.lines import join_inline_fragments
 
     sentence = [
         "*** Follow me on ",
@@ -325,7 +325,7 @@ def test_text_node_dump_is_told_by_text_after_links_and_joins_after_open_bracket
     """A dump whose links are followed by words, not punctuation, is told by its lines that start with one
     space and go on in lower case; a node that ends in an opening bracket continues in the next one. A
     node of spaces alone stays a line break: menus print one between their links."""
-    from ingest.clean_lines import join_inline_fragments
+    from ingest.clean.lines import join_inline_fragments
 
     sentence = ["Read the ", "report", " published by the council on Tuesday (", "PDF", " format) today"]
     lines = ["Home", " ", "About", "", *[*sentence, ""] * 5]
@@ -409,7 +409,7 @@ def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> No
     width) and the sidebar follows it, with its width; a data table of short cells stays as it is."""
     import textwrap
 
-    from ingest.clean_lines import _UNWRAPPED, split_columns
+    from ingest.clean.lines import _UNWRAPPED, split_columns
 
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds "
@@ -607,7 +607,7 @@ def _reference_line_stats(text: str) -> dict[str, float]:
     regexes: what `text_columns` must equal, value for value."""
     import math
 
-    from ingest.clean_features import _DATE, _SEPARATORS, _URLISH, STOPWORDS, WORD
+    from ingest.clean.features import _DATE, _SEPARATORS, _URLISH, STOPWORDS, WORD
 
     words = text.split()
     n_words, n_chars = len(words), len(text)
@@ -656,7 +656,7 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
     same double the plain per-line computation gives, for any characters (astral, case-changing,
     separators)."""
-    from ingest.clean_features import (
+    from ingest.clean.features import (
         LINE_STATS,
         N_TOKENS,
         SHORT_TOKENS,
@@ -706,7 +706,7 @@ _ARTICLE = [
 def test_comment_thread_goes_as_a_section(example: int) -> None:
     """`rules.COMMENT_SECTION`: markers of two kinds (says, timestamp, reply, a commenter's name above a
     timestamp) mark the thread; the comments' text between them goes too, the article above stays."""
-    from ingest.rules import COMMENT_SECTION
+    from ingest.clean.rules.engine import COMMENT_SECTION
 
     thread = list(COMMENT_SECTION.examples[example])
     result = clean_text("\n\n".join(["Tram line to reach the harbour", *_ARTICLE, "2 Comments", *thread]))
@@ -714,8 +714,8 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
         assert line in result.text
     for line in thread:
         assert line not in result.text.split("\n")
-    from ingest.clean import _comment_sections
-    from ingest.clean_features import prose_column, text_columns
+    from ingest.clean.cleaner import _comment_sections
+    from ingest.clean.features import prose_column, text_columns
 
     lines = [*_ARTICLE, *thread]
     reasons: list[str | None] = [None] * len(lines)
@@ -726,9 +726,9 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
 @pytest.mark.parametrize("example", range(len(COMMENT_SECTION.counterexamples)))
 def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
     """Timestamps alone, or one author's name above each, are a live blog's entries, not comments."""
-    from ingest.clean import _comment_sections
-    from ingest.clean_features import prose_column, text_columns
-    from ingest.rules import COMMENT_SECTION
+    from ingest.clean.cleaner import _comment_sections
+    from ingest.clean.features import prose_column, text_columns
+    from ingest.clean.rules.engine import COMMENT_SECTION
 
     lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[example])
     reasons: list[str | None] = [None] * len(lines)
@@ -738,7 +738,7 @@ def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
 
 def test_whole_article_pasted_as_one_line_is_the_copy_that_goes() -> None:
     """A republish box holding every paragraph as one line: the box goes, the paragraphs stay."""
-    from ingest.clean_repeats import ARTICLE_COPY_RULE, drop_repeats
+    from ingest.clean.repeats import ARTICLE_COPY_RULE, drop_repeats
 
     blob = "<h1>Tram line</h1> " + " ".join(f"<p>{p}</p>" for p in _ARTICLE)
     texts = [*_ARTICLE, "Republish this story", blob]
@@ -748,7 +748,7 @@ def test_whole_article_pasted_as_one_line_is_the_copy_that_goes() -> None:
 
 
 def test_pull_quote_inside_one_paragraph_is_still_the_repeat() -> None:
-    from ingest.clean_repeats import drop_repeats
+    from ingest.clean.repeats import drop_repeats
 
     quote = "Opponents said the money would be better spent on buses, which carry twice as many people"
     texts = [*_ARTICLE, quote]
@@ -790,7 +790,7 @@ def test_indented_wrapped_page_with_short_paragraphs_is_unwrapped() -> None:
 def test_heading_inside_a_table_of_contents_line_is_kept() -> None:
     """A short heading found inside a longer line (a table of contents run together) is the copy in
     context; only sentences and long stretches are judged as pull quotes."""
-    from ingest.clean_repeats import drop_repeats
+    from ingest.clean.repeats import drop_repeats
 
     heading = "How consumer behaviour is changing this year"
     toc = f"Contents: Market overview in brief {heading} Ingredients to watch and why"
@@ -806,7 +806,8 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest import clean_features, rules
+    from ingest.clean import features as clean_features
+    from ingest.clean.rules import engine as rules
 
     pages = [
         "\n\n".join(
@@ -832,7 +833,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
 def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None:
     """`strip_markdown` skips `_BULLET` and `_BARE_MARKUP` by the line's first character: every code point
     either pattern can start with must pass the screen."""
-    from ingest.clean_lines import _BARE_MARKUP, _BULLET, _BULLET_FIRST, _MARKUP_CHARS
+    from ingest.clean.lines import _BARE_MARKUP, _BULLET, _BULLET_FIRST, _MARKUP_CHARS
 
     for point in range(0x110000):
         c = chr(point)
@@ -860,8 +861,8 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
 )
 def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
     """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
-    from ingest.clean import _comment_marks
-    from ingest.clean_features import text_columns
+    from ingest.clean.cleaner import _comment_marks
+    from ingest.clean.features import text_columns
 
     assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
 
@@ -871,7 +872,7 @@ def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None
     so, and no other character matches t or h under IGNORECASE."""
     import re
 
-    from ingest.rules import APPEARED_FOOTER, POST_FOOTER
+    from ingest.clean.rules.engine import APPEARED_FOOTER, POST_FOOTER
 
     for pattern in (POST_FOOTER, APPEARED_FOOTER):
         assert pattern.flags & re.IGNORECASE and re.match(r"\^(?:\(\?:)?th", pattern.pattern), pattern.pattern
@@ -900,7 +901,7 @@ def test_idempotent_on_real_pages(rendering: str) -> None:
 def test_fragment_gate_counts_lines_as_the_line_rule_does(lines: list[str]) -> None:
     """The text-node gate counts closing-punctuation lines and non-blank lines with two regexes over the
     joined page: the same counts as asking `_CLOSING_START` and `str.strip` line by line."""
-    from ingest.clean_lines import _CLOSING_LINE, _CLOSING_START, _NONBLANK_LINE
+    from ingest.clean.lines import _CLOSING_LINE, _CLOSING_START, _NONBLANK_LINE
 
     joined = "\n".join(lines)
     assert len(_CLOSING_LINE.findall(joined)) == sum(

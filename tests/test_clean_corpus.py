@@ -1,11 +1,11 @@
-"""Cross-document boilerplate (`ingest.clean_corpus`) on synthetic runs of several sources."""
+"""Cross-document boilerplate (`ingest.clean.corpus`) on synthetic runs of several sources."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.clean_corpus import (
+from ingest.clean.corpus import (
     CORPUS_RULE,
     CorpusConfig,
     LineCounts,
@@ -15,7 +15,7 @@ from ingest.clean_corpus import (
     remove_boilerplate,
     source_of,
 )
-from ingest.records import Document, Removal
+from ingest.document import Document, Removal
 
 QUOTE = (
     "“We will rebuild every harbour wall that the storm took, and we will do it before the next winter "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.clean_model import CONTEXT_FEATURES, _max_subarray, context_columns, load_model
+from ingest.clean.classifier import CONTEXT_FEATURES, _max_subarray, context_columns, load_model
 
 
 def _plain_context(p1: list[float], log_chars: list[float]) -> dict[str, list[float]]:
@@ -50,8 +50,8 @@ def test_context_columns_equal_the_plain_loop(rows: list[tuple[float, float]]) -
 def test_model_scores_articles_above_menus() -> None:
     model = load_model()
     assert model is not None
-    from ingest.clean_features import page_columns
-    from ingest.clean_lines import paragraphs
+    from ingest.clean.features import page_columns
+    from ingest.clean.lines import paragraphs
 
     article = (
         "The city council approved the new tram line on Monday after a long debate about its cost, which "
@@ -88,7 +88,7 @@ _LINES = st.sampled_from(
 def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.DataObject) -> None:
     """The cleaner's array path (`model_columns`, `scores_arrays`) gives the doubles of `page_columns` and
     `scores_columns`, to the bit."""
-    from ingest.clean_features import (
+    from ingest.clean.features import (
         FEATURES,
         SHORT_TOKENS,
         cached_text_table,
@@ -97,7 +97,7 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
         prose_column,
         text_columns,
     )
-    from ingest.clean_lines import paragraphs
+    from ingest.clean.lines import paragraphs
 
     paras = paragraphs("\n".join(lines))
     if not paras:
@@ -120,7 +120,7 @@ def test_model_columns_and_scores_equal_page_columns(lines: list[str], data: st.
 def _row_scores(model, columns: dict[str, list[float]]) -> list[float]:
     """The definition, line by line: stage 1 on each row (`Stage.score`, bisect), the context features
     of its scores, stage 2 on each row with them."""
-    from ingest.clean_model import context_features
+    from ingest.clean.classifier import context_features
 
     rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     p1 = [model.stage1.score(row) for row in rows]
@@ -138,7 +138,7 @@ def test_logistics_equal_the_scalar_logistic(values: list[float]) -> None:
     """The page-at-once logistic gives `_logistic` of every value, to the bit, NaN and infinities included."""
     import numpy as np
 
-    from ingest.clean_model import _logistic, _logistics
+    from ingest.clean.classifier import _logistic, _logistics
 
     got = _logistics(np.asarray(values, dtype=np.float64))
     assert [v.hex() for v in got] == [_logistic(v).hex() for v in values]

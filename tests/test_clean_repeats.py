@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.clean_repeats import (
+from ingest.clean.repeats import (
     _CONTAINED,
     _LONGER,
     _PROBE_MIN_TOKENS,
@@ -99,7 +99,7 @@ def test_nothing_found_among_lines_means_nothing_found_among_fewer(
     a page's kept lines, it changes nothing on any sub-multiset of them, in any order, with any scores."""
     from collections import Counter
 
-    from ingest.clean import _repeats_unchanged
+    from ingest.clean.cleaner import _repeats_unchanged
 
     page = texts + data.draw(st.lists(st.sampled_from(texts), max_size=3))
     reasons: list[str | None] = [None] * len(page)

@@ -114,7 +114,8 @@ def test_version_and_help_import_no_heavy_module(tmp_path: Path) -> None:
         "import sys\n"
         "from ingest.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect', 'ingest.pipeline'}\n"
+        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect',\n"
+        "         'ingest.runner.pipeline'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)

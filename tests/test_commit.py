@@ -7,9 +7,19 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from test_write import NOW, docs, sources, write_run
 
-from ingest.commit import CURRENT, READY, SUMMARY, VERSIONS, apply, carry_over, recover, seal, staging_dir
-from ingest.state import FileState, load_manifest
-from ingest.write import prepare_staging, route_spill, spill_documents
+from ingest.store.commit import (
+    CURRENT,
+    READY,
+    SUMMARY,
+    VERSIONS,
+    apply,
+    carry_over,
+    recover,
+    seal,
+    staging_dir,
+)
+from ingest.store.manifest import FileState, load_manifest
+from ingest.store.write import prepare_staging, route_spill, spill_documents
 
 
 def stage(out: Path, run_id: str, rows, superseded: frozenset = frozenset()) -> Path:

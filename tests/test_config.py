@@ -173,7 +173,7 @@ def test_config_is_a_leaf_and_imports_fast() -> None:
     code = "import ingest.config, sys, json; print(json.dumps(sorted(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(json.loads(result.stdout))
-    heavy = {"trafilatura", "numpy", "pyarrow", "prefect", "lxml", "langdetect", "ingest.clean"}
+    heavy = {"trafilatura", "numpy", "pyarrow", "prefect", "lxml", "langdetect", "ingest.clean.cleaner"}
     assert not heavy & loaded
     ours = {m for m in loaded if m.startswith("ingest")}
     assert ours == {"ingest", "ingest.config", "ingest.config_check", "ingest.config_dump"}

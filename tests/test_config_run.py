@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ingest.config import ConfigError, IngestConfig, config_from_dict
 from ingest.config_check import walk
-from ingest.pipeline import run
+from ingest.runner.pipeline import run
 
 PAGE = """<!doctype html><html><head><title>Harbour reopens</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>

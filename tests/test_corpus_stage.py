@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ingest.clean_corpus import CORPUS_RULE
+from ingest.clean.corpus import CORPUS_RULE
 from ingest.config import IngestConfig, RunConfig
-from ingest.dedup import content_hash
-from ingest.pipeline import run
+from ingest.dedup.keys import content_hash
+from ingest.runner.pipeline import run
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 SUBJECTS = [

@@ -1,4 +1,4 @@
-from ingest.dedup import content_hash, make_doc_id
+from ingest.dedup.keys import content_hash, make_doc_id
 
 
 def test_copies_differing_in_whitespace_and_quotes_hash_alike() -> None:

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import commit as commit_module
-from ingest.commit import apply, carry_over, recover, seal
 from ingest.config import DedupConfig, IngestConfig, RunConfig
-from ingest.dedup import assign_ids, minhash_step
-from ingest.dedup_minhash import MinHasher, band_keys, similarity
-from ingest.dedup_run import PriorDocs, RunDocs, bucket_pairs, decide
-from ingest.dedup_stage import dedup_spilled
-from ingest.pipeline import run
-from ingest.records import Document
-from ingest.write import prepare_staging, spill_documents, spill_parts
+from ingest.dedup.decide import PriorDocs, RunDocs, bucket_pairs, decide
+from ingest.dedup.keys import assign_ids, minhash_step
+from ingest.dedup.minhash import MinHasher, band_keys, similarity
+from ingest.dedup.stage import dedup_spilled
+from ingest.document import Document
+from ingest.runner.pipeline import run
+from ingest.store import commit as commit_module
+from ingest.store.commit import apply, carry_over, recover, seal
+from ingest.store.write import prepare_staging, spill_documents, spill_parts
 
 VOCABULARY = """
 minister council river budget harbour vote court police storm school hospital market energy price farmers

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.compression import NotRegularFile, open_stream
 from ingest.config import ReadConfig
-from ingest.dedup import make_doc_id
-from ingest.discover import discover, relative_source
-from ingest.readers import read_file
-from ingest.readers_entry import entry_problem, raw_root_of
-from ingest.state import plan_run
+from ingest.dedup.keys import make_doc_id
+from ingest.read.compression import NotRegularFile, open_stream
+from ingest.read.discover import discover, relative_source
+from ingest.read.entry import entry_problem, raw_root_of
+from ingest.read.files import read_file
+from ingest.runner.plan import plan_run
 
 
 def test_recursive_sorted_and_hidden_skipped(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from ingest.config import ExtractConfig
-from ingest.extract import extract_html, parse_page, repair_mojibake
-from ingest.records import Document
+from ingest.document import Document
+from ingest.extract.html import extract_html, parse_page, repair_mojibake
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the tram network by twelve kilometres, ending a debate "
@@ -65,7 +65,7 @@ def test_headline_leaves_the_body() -> None:
 
 
 def test_is_headline_allows_a_site_suffix() -> None:
-    from ingest.extract import is_headline
+    from ingest.extract.html import is_headline
 
     assert is_headline("Council backs tram", "Council backs tram | Harbour Gazette")
     assert is_headline("COUNCIL BACKS  TRAM", "Council backs tram")
@@ -74,7 +74,7 @@ def test_is_headline_allows_a_site_suffix() -> None:
 
 
 def test_strip_site_name() -> None:
-    from ingest.extract import strip_site_name
+    from ingest.extract.html import strip_site_name
 
     assert (
         strip_site_name("Council backs tram | Harbour Gazette", "Harbour Gazette", None)
@@ -91,7 +91,7 @@ def test_strip_site_name() -> None:
 
 
 def test_choose_title_prefers_the_agreeing_h1() -> None:
-    from ingest.extract import choose_title
+    from ingest.extract.html import choose_title
 
     metas = ["Council backs tram extension after three-year debate | Harbour Gazette"]
     assert choose_title(
@@ -148,7 +148,7 @@ def test_container_metadata_is_kept_where_the_page_has_none() -> None:
 def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
     from lxml.html import fragment_fromstring
 
-    from ingest.extract import heading_text
+    from ingest.extract.html import heading_text
 
     assert heading_text(fragment_fromstring("<h1>Planning C<span>ycle</span> &amp;#8211; now</h1>")) == (
         "Planning Cycle \u2013 now"
@@ -163,7 +163,7 @@ def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
 
 
 def test_choose_title_rules() -> None:
-    from ingest.extract import choose_title
+    from ingest.extract.html import choose_title
 
     headline = "Council backs tram extension after debate"
     metas = [f"{headline} | Harbour Gazette"]
@@ -193,7 +193,7 @@ def test_choose_title_rules() -> None:
 
 
 def test_site_name_that_is_the_headline_does_not_hide_the_h1() -> None:
-    from ingest.extract import choose_title
+    from ingest.extract.html import choose_title
 
     title = "Planting vs. Ordinary Planting"
     assert choose_title([title], [f"{title} \u2022 Gardenary"], title, "gardenary.com") == title
@@ -260,7 +260,7 @@ def test_block_filter_keeps_the_article_and_is_deterministic():
 
 
 def test_block_filter_tree_walk():
-    from ingest.extract_filter import article_scores
+    from ingest.extract.block_filter import article_scores
 
     model = {
         "features": ["a"],
@@ -375,7 +375,7 @@ def test_block_filter_vectorized_walk_equals_the_plain_walk() -> None:
     values and thresholds hit exactly must give the plain per-row walk's probabilities."""
     import random
 
-    from ingest.extract_filter import article_scores
+    from ingest.extract.block_filter import article_scores
 
     rng = random.Random(7)
 

@@ -8,9 +8,9 @@ from lxml.html import fromstring
 from trafilatura.xml import xmltotxt
 
 from ingest.config import ExtractConfig
-from ingest.extract import extract_html
-from ingest.extract_recall import insert_segments, recall_features, recover_blocks, segments
-from ingest.records import Document
+from ingest.document import Document
+from ingest.extract.html import extract_html
+from ingest.extract.recall import insert_segments, recall_features, recover_blocks, segments
 
 PROSE = (
     "The council said the new line would cut commuting times for thousands of residents in the eastern "

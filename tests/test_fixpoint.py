@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import clean_text
+from ingest.clean.cleaner import clean_text
+from ingest.clean.normalize import normalize_text
 from ingest.config import CleanConfig
-from ingest.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 _DEV = ROOT.parent / "shared" / "eval" / "dev"

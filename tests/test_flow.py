@@ -8,7 +8,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.ingest_flow import ingest_flow
 from ingest.config import IngestConfig, RunConfig
-from ingest.pipeline import run
+from ingest.runner.pipeline import run
 
 COMPARED = [
     "doc_id",

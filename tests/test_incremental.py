@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from conftest import SEED_NAMES, SEEDS_RAW
 
 from ingest.config import IngestConfig, RunConfig
-from ingest.pipeline import run
+from ingest.runner.pipeline import run
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 

@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.config import LanguageConfig
-from ingest.language import detect_language
+from ingest.steps.language import detect_language
 
 SAMPLES = {
     "en": "The committee published its report on Thursday and said the government should act quickly.",
@@ -34,7 +34,7 @@ def test_undeterminable_text_is_und(text: str) -> None:
 def test_threads_get_the_same_labels() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest import language
+    from ingest.steps import language
 
     language._factory.cache_clear()
     with ThreadPoolExecutor(8) as pool:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.lock import LockBusy, run_lock
+from ingest.store.lock import LockBusy, run_lock
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from ingest.lock import run_lock
+from ingest.store.lock import run_lock
 with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

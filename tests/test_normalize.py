@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.normalize import normalize_field, normalize_text, normalize_whitespace
+from ingest.clean.normalize import normalize_field, normalize_text, normalize_whitespace
 
 
 def test_mojibake_is_repaired_and_quotes_kept() -> None:

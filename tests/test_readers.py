@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import ReadConfig
-from ingest.readers import HTML, TEXT, decode, read_file, sniff_type
+from ingest.read.files import HTML, TEXT, decode, read_file, sniff_type
 
 ARTICLE = "Der Bürgermeister sagte am Freitag, die Straße werde gesperrt. Café « ouvert » — naïve façade.\n"
 
@@ -106,7 +106,7 @@ def test_transient_io_error_is_retried(tmp_path: Path, monkeypatch) -> None:
     """An EIO cannot be produced on demand here, so the first opens fail by substitution."""
     import errno
 
-    from ingest import readers
+    from ingest.read import files as readers
 
     path = write(tmp_path, "a.txt", ARTICLE.encode())
     real, calls = readers.open_stream, []

@@ -13,7 +13,7 @@ import zstandard
 from warc_util import archive, http_response, record
 
 from ingest.config import ReadConfig
-from ingest.readers import HTML, TEXT, container_kind, decode, read_file
+from ingest.read.files import HTML, TEXT, container_kind, decode, read_file
 
 ARTICLE = "Der Bürgermeister sagte am Freitag, die Straße werde gesperrt. Café « ouvert », naïve façade.\n"
 PAGE = (
@@ -134,7 +134,7 @@ def test_decode_utf16_without_bom() -> None:
 
 
 def test_mojibake_survives_reading_and_is_fixed_by_normalize(tmp_path: Path) -> None:
-    from ingest.normalize import normalize_text
+    from ingest.clean.normalize import normalize_text
 
     mojibake = "The café’s owner was naïve.".encode().decode("cp1252")  # 'cafÃ©â€™s'
     doc = read_one(write(tmp_path, "a.txt", mojibake.encode("utf-8")))

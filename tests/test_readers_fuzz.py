@@ -31,11 +31,11 @@ from hypothesis import strategies as st
 from warc_util import archive, http_response
 
 from ingest.config import ReadConfig
-from ingest.dedup import make_doc_id
-from ingest.discover import discover, relative_source
-from ingest.readers import read_file
-from ingest.readers_decode import decode
-from ingest.records import Document
+from ingest.dedup.keys import make_doc_id
+from ingest.document import Document
+from ingest.read.decode import decode
+from ingest.read.discover import discover, relative_source
+from ingest.read.files import read_file
 
 CONFIG = ReadConfig(max_file_bytes=400_000, max_document_bytes=150_000)
 """Small limits, so that bombs and long lines are cheap to meet."""
@@ -190,7 +190,7 @@ CHARSETS = [
 @FUZZ
 @given(data=st.binary(max_size=2048), hints=st.lists(st.sampled_from(CHARSETS), max_size=2))
 def test_decode_any_bytes_under_any_declared_charset(data: bytes, hints: list[str]) -> None:
-    from ingest.readers_decode import ReadError
+    from ingest.read.decode import ReadError
 
     try:
         text, _ = decode(data, tuple(hints))

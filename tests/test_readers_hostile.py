@@ -16,10 +16,10 @@ import zstandard
 from hostile.hostile_files import flipped_gzip, zstd_rle_frame
 from warc_util import archive, http_response, record
 
-from ingest.compression import open_stream
 from ingest.config import ReadConfig
-from ingest.readers import container_kind, read_file
-from ingest.readers_decode import decode, scrub_surrogates
+from ingest.read.compression import open_stream
+from ingest.read.decode import decode, scrub_surrogates
+from ingest.read.files import container_kind, read_file
 
 TEXT = "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. "
 

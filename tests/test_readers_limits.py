@@ -7,10 +7,10 @@ from pathlib import Path
 
 from warc_util import archive, http_response
 
-from ingest.clean import CleanConfig, clean_text
-from ingest.clean_cut import cut_at_paragraph
+from ingest.clean.cleaner import CleanConfig, clean_text
+from ingest.clean.cut import cut_at_paragraph
 from ingest.config import IngestConfig, RunConfig
-from ingest.units import work_units
+from ingest.runner.units import work_units
 
 
 def units(tmp_path: Path, name: str, data: bytes, run: RunConfig) -> list[int]:

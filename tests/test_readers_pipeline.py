@@ -16,9 +16,10 @@ import pytest
 from conftest import ROOT
 from warc_util import archive, http_response
 
-from ingest.clean import CleanConfig
+from ingest.clean.cleaner import CleanConfig
 from ingest.config import IngestConfig, ReadConfig, RunConfig
-from ingest.pipeline import (
+from ingest.document import Document
+from ingest.runner.pipeline import (
     DocumentTimeout,
     process_document,
     process_file,
@@ -26,7 +27,6 @@ from ingest.pipeline import (
     run,
     time_limit,
 )
-from ingest.records import Document
 
 NO_CLEAN = CleanConfig(enabled=False)  # these tests are about reading and extraction, not the cleaner
 PARAGRAPH = (

@@ -1,4 +1,4 @@
-from ingest.report import summary_markdown, summary_tables
+from ingest.runner.report import summary_markdown, summary_tables
 
 SUMMARY = {
     "run_id": "r1", "raw": "raw", "out": "clean", "pipeline_version": "0.1.0", "seconds": 1.5,

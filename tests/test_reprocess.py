@@ -7,7 +7,7 @@ import pytest
 from test_crash import article
 
 from ingest.config import IngestConfig, RunConfig
-from ingest.pipeline import RunError, preview, run
+from ingest.runner.pipeline import RunError, preview, run
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ingest.clean import CleanConfig, clean_text, rule_hit, widget_runs
-from ingest.rules import (
+from ingest.clean.cleaner import CleanConfig, clean_text, rule_hit, widget_runs
+from ingest.clean.rules.engine import (
     AGENCY_MARK,
     APPEARED_FOOTER,
     AUTHOR_SITE_MARK,
@@ -167,7 +167,7 @@ def test_start_screen_equals_the_combined_start_pattern(line: str) -> None:
 def test_page_of_lines_gets_the_rules_of_each_line(line: str, data: st.DataObject) -> None:
     """`first_rules` (the rules' keys found in the whole page at once) names, for every line, what
     `first_rule` names for it alone."""
-    from ingest.rules import first_rules
+    from ingest.clean.rules.engine import first_rules
 
     examples = [t for rule in LINE_RULES for t in (*rule.examples, *rule.counterexamples)]
     page = [line, *data.draw(st.lists(st.sampled_from([*examples, "", "x", "Reply", "Log in"]), max_size=8))]
@@ -201,7 +201,7 @@ PAGE = "\n\n".join(
 
 
 def test_first_chars_reads_only_what_it_understands() -> None:
-    from ingest.rules_screen import first_chars
+    from ingest.clean.rules.screen import first_chars
 
     assert first_chars(r"(?:additional )?(?:reporting|writing) by") == frozenset("arw")
     assert first_chars(r"\((?:a|b)") == frozenset("(")
@@ -217,7 +217,7 @@ def test_first_chars_reads_only_what_it_understands() -> None:
 def test_start_screen_of_a_small_rule_set(prefix: str, rest: str) -> None:
     """A screen built from alternatives of every construct the reader knows decides as their combined
     pattern, on any line."""
-    from ingest.rules_screen import StartScreen
+    from ingest.clean.rules.screen import StartScreen
 
     alternatives = [r"(?:a|b)?c", r"\(\d+\)", r"[a-b][x-]", r"(?:1 )?x", r"\W*a", r"(?=a)ab|b{2,}"]
     screen = StartScreen([(f"(?i:{a})", a) for a in alternatives])
@@ -226,9 +226,9 @@ def test_start_screen_of_a_small_rule_set(prefix: str, rest: str) -> None:
 
 
 def test_default_file_is_a_valid_rule_file() -> None:
-    from ingest.rules import DEFAULT_FILE, read_rule_file
+    from ingest.clean.rules.engine import DEFAULT_FILE, read_rule_file
 
-    rules = read_rule_file(Path(__file__).parents[1] / "src" / "ingest" / DEFAULT_FILE)
+    rules = read_rule_file(Path(__file__).parents[1] / "src" / "ingest" / "clean" / "rules" / DEFAULT_FILE)
     assert [r.name for r in rules] == [r.name for r in LINE_RULES]
 
 
@@ -298,7 +298,7 @@ BAD_RULES = [
 
 @pytest.mark.parametrize(("text", "message"), BAD_RULES, ids=[m for _, m in BAD_RULES])
 def test_bad_rule_file_is_a_one_line_error_naming_the_rule(tmp_path: Path, text: str, message: str) -> None:
-    from ingest.rules import RuleError, load_rules
+    from ingest.clean.rules.engine import RuleError, load_rules
 
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
@@ -348,7 +348,7 @@ def test_rules_check_command(tmp_path: Path) -> None:
 def test_docs_rule_page_is_generated_from_the_data() -> None:
     """docs/concepts/rules.md is `python -m ingest rules list --markdown`; regenerate it after changing
     the rules."""
-    from ingest.rules_cli import markdown
+    from ingest.clean.rules.cli import markdown
 
     page = Path(__file__).parents[1] / "docs" / "concepts" / "rules.md"
     assert page.read_text(encoding="utf-8") == markdown(DEFAULT_RULES), "regenerate docs/concepts/rules.md"
@@ -366,7 +366,7 @@ def test_an_edited_rule_file_is_loaded_again(tmp_path: Path) -> None:
     """A long-running process (a scheduled flow) picks up a rule file changed on disk."""
     import os
 
-    from ingest.rules import rules_for
+    from ingest.clean.rules.engine import rules_for
 
     path = tmp_path / "zebra.toml"
     path.write_text(ZEBRA, encoding="utf-8")

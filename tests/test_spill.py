@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.batch_pool import batch_pool, run_batch
 from ingest.config import IngestConfig, RunConfig
-from ingest.pipeline import (
+from ingest.runner.batch_pool import batch_pool, run_batch
+from ingest.runner.pipeline import (
     Job,
     WorkUnit,
     batch_size,
@@ -21,8 +21,8 @@ from ingest.pipeline import (
     run,
     run_staging,
 )
-from ingest.units import spill_unit
-from ingest.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
+from ingest.runner.units import spill_unit
+from ingest.store.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 COMPARED = ["doc_id", "source_path", "source_record", "text", "title", "removed", "content_hash", "reason"]

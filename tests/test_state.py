@@ -1,7 +1,8 @@
 import os
 from pathlib import Path
 
-from ingest.state import MANIFEST, FileState, load_manifest, plan_run, write_manifest
+from ingest.runner.plan import plan_run
+from ingest.store.manifest import MANIFEST, FileState, load_manifest, write_manifest
 
 
 def make(raw: Path, rel: str, text: str, mtime: int | None = None) -> Path:

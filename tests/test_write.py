@@ -7,10 +7,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.commit import apply, carry_over, seal
-from ingest.dedup import assign_ids
-from ingest.records import Document, Removal
-from ingest.write import DOCUMENTS_SCHEMA, REJECTED_SCHEMA, prepare_staging, route_spill, spill_documents
+from ingest.dedup.keys import assign_ids
+from ingest.document import Document, Removal
+from ingest.store.commit import apply, carry_over, seal
+from ingest.store.write import (
+    DOCUMENTS_SCHEMA,
+    REJECTED_SCHEMA,
+    prepare_staging,
+    route_spill,
+    spill_documents,
+)
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

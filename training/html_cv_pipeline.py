@@ -35,9 +35,11 @@ from html_train import DEV, PARAMS, THRESHOLD, _scorer, dev_examples, export_bag
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
-from ingest import extract, extract_filter, extract_recall
 from ingest.config import IngestConfig
-from ingest.pipeline import process_file
+from ingest.extract import block_filter as extract_filter
+from ingest.extract import html as extract
+from ingest.extract import recall as extract_recall
+from ingest.runner.pipeline import process_file
 
 
 def fit(

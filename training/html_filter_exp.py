@@ -27,7 +27,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from trafilatura.xml import xmltotxt
 
-from ingest import extract_filter, extract_recall
+from ingest.extract import block_filter as extract_filter
+from ingest.extract import recall as extract_recall
 
 CACHE = Path(os.environ.get("HTML_EXP_CACHE", "/tmp/html_filter_exp.pkl"))
 NEW = (  # candidate features of `extract_filter.block_features` (tried at 4f9ca5e; absent ones are skipped)

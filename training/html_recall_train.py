@@ -1,4 +1,4 @@
-"""Train the HTML recall step (`src/ingest/extract_recall.py`): writes models/html_recall_gbt.json.
+"""Train the HTML recall step (`src/ingest/extract/recall.py`): writes models/html_recall_gbt.json.
 
 Data: the 709 dev pages (`../shared/eval/dev/raw-html`, WCXB development split, CC-BY-4.0) and their gold
 text; nothing from held-out sets. Each page goes through trafilatura as `extract.main_text` runs it (default
@@ -43,7 +43,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from trafilatura.xml import xmltotxt
 
-from ingest import extract_filter, extract_recall
+from ingest.extract import block_filter as extract_filter
+from ingest.extract import recall as extract_recall
 
 OUT = extract_recall.MODEL
 THRESHOLD = 0.5

@@ -1,4 +1,4 @@
-"""Train the HTML block filter (`src/ingest/extract_filter.py`): writes models/html_blocks_gbt.json.
+"""Train the HTML block filter (`src/ingest/extract/block_filter.py`): writes models/html_blocks_gbt.json.
 
 Data: the 709 dev pages (`../shared/eval/dev/raw-html`, WCXB development split, CC-BY-4.0) and their gold
 text; nothing from held-out sets. Each page goes through our extraction as `extract.main_text` runs it
@@ -39,9 +39,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from trafilatura.xml import xmltotxt
 
-from ingest import extract_filter
 from ingest.config import ExtractConfig
-from ingest.extract import parse_page, recall_result
+from ingest.extract import block_filter as extract_filter
+from ingest.extract.html import parse_page, recall_result
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev"
@@ -72,7 +72,7 @@ def _label(text: str, gold_shingles: set, gold_joined: str) -> tuple[float, int]
 
 def extracted_page(case: dict) -> tuple[object, str, object]:
     """A dev page's parsed tree, and the text and output tree of trafilatura's longer pass (default or
-    recall), as `ingest.extract` picks them before its block filter."""
+    recall), as `ingest.extract.html` picks them before its block filter."""
     html = gzip.decompress((DEV / "raw-html" / f"{case['id']}.html.gz").read_bytes()).decode(
         "utf-8", "replace"
     )

@@ -1,4 +1,4 @@
-"""Train the cleaner's article classifier and write it to src/ingest/models/article_lr.json.
+"""Train the cleaner's article classifier and write it to src/ingest/clean/models/article_lr.json.
 
 Model: two stacked additive logistic regressions (a GAM in one-hot form). Every feature of
 `clean_features.FEATURES` is cut into quantile bins, each bin gets one weight, so the model can learn that
@@ -30,8 +30,8 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from ingest.clean_features import FEATURES
-from ingest.clean_model import CONTEXT_FEATURES, context_features
+from ingest.clean.classifier import CONTEXT_FEATURES, context_features
+from ingest.clean.features import FEATURES
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "ingest" / "models" / "article_lr.json"
 N_BINS = 10

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from ingest.config import DedupConfig
-from ingest.dedup_run import PriorDocs, RunDocs, decide
+from ingest.dedup.decide import PriorDocs, RunDocs, decide
 
 SETTINGS = DedupConfig()
 

@@ -4,7 +4,7 @@
 
 Builds a raw folder of N plain-text pages (copies of the dev renderings in ../shared/eval/dev, each given a
 unique first line so none is an exact duplicate), then times on the same folder:
-  1. the library run (`ingest.pipeline.run`, what `python -m ingest` does), one process per core;
+  1. the library run (`ingest.runner.pipeline.run`, what `python -m ingest` does), one process per core;
   2. the Prefect flow (default runner: batch tasks in threads, their work in a forkserver process pool) on a
      local test server, plus the server start;
   3. the flow on a Dask LocalCluster with 1 worker process, then with 2.
@@ -65,7 +65,7 @@ def main() -> None:
 
     from flows.ingest_flow import dask_runner, ingest_flow
     from ingest.config import IngestConfig
-    from ingest.pipeline import run
+    from ingest.runner.pipeline import run
 
     work = Path(tempfile.mkdtemp(prefix="ingest-flow-bench-"))
     try:

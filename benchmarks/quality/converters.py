@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import DEV, load_scorer, score_texts
 from run import RENDERINGS as DEV_RENDERINGS
 
-from ingest.clean import clean_text
+from ingest.clean.cleaner import clean_text
 
 HERE = Path(__file__).resolve().parent
 

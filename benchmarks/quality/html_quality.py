@@ -33,10 +33,10 @@ import pyarrow.parquet as pq
 import trafilatura
 from run import load_scorer  # benchmarks/quality/run.py, beside this script
 
+from ingest.clean.normalize import normalize_field, normalize_text
 from ingest.config import ExtractConfig, ReadConfig
-from ingest.extract import extract_html
-from ingest.normalize import normalize_field, normalize_text
-from ingest.readers import read_file
+from ingest.extract.html import extract_html
+from ingest.read.files import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

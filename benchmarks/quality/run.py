@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from ingest.clean import clean_text
+from ingest.clean.cleaner import clean_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

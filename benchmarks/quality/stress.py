@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import DEV, load_scorer, score_texts
 
-from ingest.clean import clean_text
+from ingest.clean.cleaner import clean_text
 
 _LIST_INDENT = re.compile(r"^(\s*(?:[*+\-]|\d{1,3}[.)])\s+)")
 

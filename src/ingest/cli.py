@@ -14,7 +14,7 @@ from ingest import __version__
 from ingest.config import REPROCESS_MODES, ConfigError, IngestConfig, config_to_toml, load_config
 
 if TYPE_CHECKING:
-    from ingest.summary import RunSummary
+    from ingest.runner.summary import RunSummary
 
 
 DESCRIPTION = """\
@@ -132,7 +132,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["rules"]:
-        from ingest.rules_cli import main as rules_main
+        from ingest.clean.rules.cli import main as rules_main
 
         return rules_main(argv[1:])
     args = build_parser().parse_args(argv)
@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
-    from ingest.pipeline import RunError  # the pipeline's imports are heavy: not for --help or --version
+    from ingest.runner.pipeline import (
+        RunError,  # the pipeline's imports are heavy: not for --help or --version
+    )
 
     try:
         config = load_config(args.config)
@@ -170,7 +172,7 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, config: IngestConfig) -> RunSummary:
-    from ingest.pipeline import run
+    from ingest.runner.pipeline import run
 
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     summary = run(
@@ -188,8 +190,8 @@ def _run(args: argparse.Namespace, config: IngestConfig) -> RunSummary:
 
 
 def _dry_run(args: argparse.Namespace, config: IngestConfig) -> str:
-    from ingest.discover import relative_source
-    from ingest.pipeline import preview
+    from ingest.read.discover import relative_source
+    from ingest.runner.pipeline import preview
 
     plan = preview(args.raw, args.out, config, args.reprocess)
     lines = [

@@ -189,7 +189,7 @@ class FilterConfig(Section):
 
 @dataclass(frozen=True, slots=True)
 class DedupConfig(Section):
-    """Exact and near-duplicate detection; see src/ingest/dedup.py and README, 'Duplicates'."""
+    """Exact and near-duplicate detection; see src/ingest/dedup/keys.py and README, 'Duplicates'."""
 
     section: ClassVar[str] = "dedup"
     rules: ClassVar[tuple[Rule, ...]] = (
@@ -296,7 +296,7 @@ class CleanConfig(Section):
         so worker processes find them)."""
         validate(self)
         if self.rules_files or self.disable_rules:
-            from ingest.rules import RuleError, resolve_rule_files, rules_for
+            from ingest.clean.rules.engine import RuleError, resolve_rule_files, rules_for
 
             object.__setattr__(self, "rules_files", resolve_rule_files(self.rules_files, Path.cwd()))
             try:

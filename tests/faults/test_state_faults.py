@@ -13,9 +13,9 @@ import pytest
 from test_crash import article
 
 from ingest.config import IngestConfig, RunConfig
-from ingest.lock import LockBusy, run_lock
-from ingest.pipeline import RunError, run
-from ingest.state import load_manifest
+from ingest.runner.pipeline import RunError, run
+from ingest.store.lock import LockBusy, run_lock
+from ingest.store.manifest import load_manifest
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 
@@ -88,9 +88,10 @@ def test_a_read_only_lock_file_still_locks(tmp_path: Path) -> None:
 CHILD_HOLDS = """
 import os, sys, time
 from pathlib import Path
-from ingest.lock import run_lock
+from ingest.store.lock import run_lock
 with run_lock(Path(sys.argv[1])):
     if os.fork() == 0:            # a worker forked while the lock is held
+        print("child", flush=True)  # fork's after-child hooks have run by now
         time.sleep(30)
         os._exit(0)
     print("forked", flush=True)
@@ -102,7 +103,7 @@ def test_a_forked_child_does_not_inherit_the_lock(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD_HOLDS, str(tmp_path)], stdout=subprocess.PIPE, text=True
     )
-    assert proc.stdout.readline().strip() == "forked"
+    assert sorted(proc.stdout.readline().strip() for _ in range(2)) == ["child", "forked"]
     proc.wait()
     try:
         with run_lock(tmp_path):  # the orphan is still sleeping, and OUT is free
@@ -131,7 +132,7 @@ def test_internal_errors_are_retried_by_the_next_run_not_stored_as_done(tmp_path
     state = manifest["a.txt"]
     from dataclasses import replace
 
-    from ingest.state import manifest_table
+    from ingest.store.manifest import manifest_table
 
     pq.write_table(
         manifest_table([replace(state, status="retry"), manifest["b.txt"]]),

@@ -1,0 +1,364 @@
+"""The run skeleton: lock, plan, process, cross-document steps, dedup, commit, summary.
+
+Per-document work happens in worker processes (`runner.units`, `runner.pool`): each unit of files is
+processed and spilled to the run's staging folder by its worker, so documents never travel between
+processes and memory stays bounded. The run-level steps (recurring lines, duplicates) then read the spilled
+parts back, and the commit (`ingest.store.commit`) makes the new state visible in one step, or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ingest import PIPELINE_VERSION
+from ingest.config import REPROCESS_MODES, IngestConfig, config_hash, config_to_dict
+from ingest.dedup.stage import dedup_spilled
+from ingest.faults import checkpoint
+from ingest.read.discover import discover, relative_source
+from ingest.runner.plan import Plan, after_run
+from ingest.runner.plan import plan_run as plan_files
+from ingest.runner.recurring import strip_recurring_lines
+from ingest.runner.summary import RunSummary
+from ingest.runner.units import (  # re-exported: how a run is cut into units
+    Job,
+    SpillPart,
+    WorkUnit,
+    batch_size,
+    batched,
+    process_files,
+    spill_batch,
+    spill_units,
+)
+from ingest.steps.document import (  # re-exported: the per-document steps' public names
+    DocumentTimeout,
+    Step,
+    clean_step,
+    document_steps,
+    language_step,
+    length_step,
+    normalize_step,
+    process_document,
+    process_file,
+    time_limit,
+)
+from ingest.store.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
+from ingest.store.fs import remove_tree
+from ingest.store.lock import LockBusy, LockError, run_lock
+from ingest.store.manifest import FileState, is_legacy_manifest, load_manifest
+from ingest.store.write import prepare_staging
+
+__all__ = [
+    "DocumentTimeout",
+    "Job",
+    "RunError",
+    "RunPlan",
+    "RunSummary",
+    "SpillPart",
+    "Step",
+    "WorkUnit",
+    "batch_size",
+    "batched",
+    "clean_step",
+    "commit_run",
+    "document_steps",
+    "language_step",
+    "length_step",
+    "normalize_step",
+    "process_document",
+    "process_file",
+    "process_files",
+    "run",
+    "spill_batch",
+    "time_limit",
+]
+
+
+class RunError(Exception):
+    """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
+
+
+def list_raw_files(raw_root: Path) -> list[Path]:
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
+    return list(discover(raw_root))
+
+
+@dataclass
+class RunPlan:
+    """A run's identity and the files it has to process, decided under OUT's lock."""
+
+    run_id: str
+    started: datetime
+    clock_start: float
+    files: Plan
+    recovered_runs: list[str]
+    config_hash: str = ""
+    owners: dict[str, str] | None = None
+    """Source path -> the run whose rows of it are in the dataset (from the manifest before this run)."""
+    legacy: bool = False
+    """The manifest predates retry records: superseded rows are looked for in every part."""
+
+
+PIPELINE_FAILURES = frozenset({"internal_error", "timeout", "worker_crashed"})
+
+
+def files_to_redo(out: Path, manifest: dict[str, FileState], mode: str | None) -> frozenset[str]:
+    """Relative paths of ingested files that `--reprocess MODE` processes again: `all` of them, those with a
+    row in `rejected/` (`rejected`), or those with a document the pipeline itself failed on
+    (`internal_error`: reasons internal_error, timeout, worker_crashed)."""
+    if mode is None:
+        return frozenset()
+    if mode == "all":
+        return frozenset(manifest)
+    if mode not in REPROCESS_MODES:
+        raise RunError(f"--reprocess {mode}: expected one of {', '.join(REPROCESS_MODES)}")
+    if not (out / "rejected").exists():
+        return frozenset()
+    table = pq.read_table(out / "rejected", columns=["source_path", "reason"]).to_pylist()
+    wanted = (lambda r: True) if mode == "rejected" else (lambda r: r in PIPELINE_FAILURES)
+    return frozenset(row["source_path"] for row in table if wanted(row["reason"]))
+
+
+def plan_run(
+    raw_root: Path, out: Path, config: IngestConfig | None = None, reprocess: str | None = None
+) -> RunPlan:
+    """Finish or discard what crashed runs left (commit.recover), then compare the raw folder with the
+    manifest of ingested files. Call with OUT's run lock held."""
+    clock_start = time.perf_counter()
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    paths = list_raw_files(raw_root)
+    recovered = recover(out)
+    files, manifest, digest = _compare(raw_root, out, paths, run_id, config, reprocess)
+    owners = {rel: state.run_id for rel, state in manifest.items()}
+    return RunPlan(run_id, started, clock_start, files, recovered, digest, owners, is_legacy_manifest(out))
+
+
+def _compare(
+    raw_root: Path,
+    out: Path,
+    paths: list[Path],
+    run_id: str,
+    config: IngestConfig | None,
+    reprocess: str | None,
+) -> tuple[Plan, dict[str, FileState], str]:
+    digest = config_hash(config or IngestConfig(), output_only=True)
+    manifest = load_manifest(out)
+    redo = files_to_redo(out, manifest, reprocess)
+    return plan_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION, redo), manifest, digest
+
+
+def preview(raw_root: Path, out: Path, config: IngestConfig, reprocess: str | None = None) -> Plan:
+    """What a run would do now (`--dry-run`), without taking the lock or changing anything in OUT."""
+    check_folders(raw_root, out)
+    return _compare(raw_root, out, list_raw_files(raw_root), "dry-run", config, reprocess)[0]
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _base_summary(raw_root: Path, out: Path, plan: RunPlan) -> RunSummary:
+    files = plan.files
+    warnings = []
+    if files.stale:
+        warnings.append(
+            f"{len(files.stale)} unchanged files were ingested under another config or pipeline version "
+            f"than this run's ({plan.config_hash[:12]}, {PIPELINE_VERSION}); their rows stay as they are"
+        )
+    return RunSummary(
+        run_id=plan.run_id,
+        raw=str(raw_root),
+        out=str(out),
+        pipeline_version=PIPELINE_VERSION,
+        started_at=plan.started.isoformat(),
+        files_read=len(files.to_process),
+        files_new=len(files.new),
+        files_changed=len(files.changed),
+        files_unchanged=len(files.unchanged),
+        files_missing=len(files.missing),
+        files_retried=len(files.retried),
+        config_hash=plan.config_hash,
+        warnings=warnings,
+        recovered_runs=plan.recovered_runs,
+    )
+
+
+@contextmanager
+def run_staging(out: Path, plan: RunPlan) -> Iterator[Path | None]:
+    """The run's staging folder `OUT/.staging-<run_id>/` (None when there is nothing to process).
+
+    If the body fails before the run is sealed, the folder is removed (a process killed outright leaves
+    it to the next run's recovery, which deletes unsealed folders): its spilled and staged rows never
+    reach OUT. An OSError (disk full, a folder gone read-only) is a run-level failure."""
+    if not plan.files.to_process:
+        yield None
+        return
+    try:
+        staging = prepare_staging(out, plan.run_id)
+    except OSError as exc:
+        raise RunError(f"cannot write output to {out}: {exc.strerror or exc}") from exc
+    try:
+        yield staging
+    except OSError as exc:
+        _discard(staging)
+        raise RunError(f"cannot write output to {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        _discard(staging)
+        raise
+
+
+def _discard(staging: Path) -> None:
+    if not is_sealed(staging):
+        with contextlib.suppress(OSError):  # if it cannot be removed now, the next run's recovery does
+            remove_tree(staging)
+
+
+def commit_run(
+    parts: Sequence[SpillPart], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
+) -> RunSummary:
+    """Run-level steps shared by every entry point, over the run's spilled parts (in output order): dedup
+    into staging, then the crash-safe commit (commit.py). Call inside `run_staging`."""
+    files = plan.files
+    summary = _base_summary(raw_root, out, plan)
+    summary.config = config_to_dict(config)
+    if not files.to_process:
+        summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
+        return summary
+    staging = staging_dir(out, plan.run_id)
+    reasons: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    retry: set[str] = set()
+    for part in parts:
+        reasons.update(part.reasons)
+        rules.update(part.rules)
+        retry.update(part.retry)
+    # Rows of changed and retried files are replaced. New files have no rows yet, except in a dataset
+    # whose manifest predates retry records (it left unreadable files out): there, every processed file.
+    replaced = set(files.superseded)
+    owners: set[str] | None = {plan.owners[r] for r in replaced if r in (plan.owners or {})}
+    if plan.legacy:
+        replaced |= {relative_source(p, raw_root) for p in files.to_process}
+        owners = None
+    rules.update(strip_recurring_lines([part.path for part in parts], config))
+    checkpoint("run:recurring")
+    written, duplicates, summary.dedup = dedup_spilled(
+        [part.path for part in parts],
+        out,
+        staging,
+        plan.run_id,
+        plan.started,
+        config,
+        frozenset(replaced),
+        plan.owners or {},
+    )
+    checkpoint("run:deduplicated")
+    summary.rows_superseded = carry_over(out, staging, replaced, owners, plan.run_id)
+    checkpoint("run:carried")
+    reasons.update(duplicates)
+    summary.documents_kept, summary.documents_rejected = written.kept, written.rejected
+    summary.rejected_by_reason = dict(sorted(reasons.items()))
+    summary.lines_removed_by_rule = dict(sorted(rules.items()))
+    summary.committed = True
+    summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
+    seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))
+    apply(staging, out)
+    return summary
+
+
+def _inside(inner: Path, outer: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
+def check_folders(raw_root: Path, out: Path) -> None:
+    """Run-level preconditions, checked before any work: the raw folder exists, and RAW and OUT do not
+    overlap (OUT inside RAW would ingest its own output; RAW inside OUT would be deleted with a swapped-out
+    version)."""
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
+    raw, dest = raw_root.resolve(), out.resolve()
+    if _inside(dest, raw) or _inside(raw, dest):
+        raise RunError(
+            f"the raw folder and the output folder overlap ({raw_root} and {out}): "
+            "pick an output folder outside the raw folder, and a raw folder outside the output folder"
+        )
+
+
+def _probe_writable(out: Path) -> None:
+    """Fail early, with one line, when OUT cannot be written (read-only, full)."""
+    probe = out / f".write-probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        probe.write_bytes(b"probe")
+        probe.unlink()
+    except OSError as exc:
+        probe.unlink(missing_ok=True)
+        raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
+
+
+def run(
+    raw_root: Path,
+    out: Path,
+    config: IngestConfig,
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+    wait: bool = False,
+    reprocess: str | None = None,
+) -> RunSummary:
+    """The whole job: new, changed and retried raw files in, dataset updated, summary out.
+
+    Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing.
+    """
+    check_folders(raw_root, out)
+    try:
+        return _run(raw_root, out, config, progress, on_files, wait, reprocess)
+    except OSError as exc:  # disk full, a folder gone read-only, a file system gone
+        raise RunError(f"cannot update {out}: {exc.strerror or exc}") from exc
+
+
+def _run(
+    raw_root: Path,
+    out: Path,
+    config: IngestConfig,
+    progress: Callable[[int], None] | None,
+    on_files: Callable[[int], None] | None,
+    wait: bool,
+    reprocess: str | None,
+) -> RunSummary:
+    with locked_output(out, wait):
+        plan = plan_run(raw_root, out, config, reprocess)
+        if on_files:
+            on_files(len(plan.files.to_process))
+        with run_staging(out, plan) as staging:
+            parts = []
+            if staging is not None:
+                job = Job(raw_root, config, staging, plan.started)
+                parts = spill_units(plan.files.to_process, job, progress)
+                checkpoint("run:processed")
+            return commit_run(parts, raw_root, out, config, plan)
+
+
+@contextmanager
+def locked_output(out: Path, wait: bool = False) -> Iterator[None]:
+    """OUT's run lock for the body, OUT checked writable under it; a busy or unusable lock is a run-level
+    error."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
+    try:
+        with run_lock(out, wait):
+            _probe_writable(out)
+            yield
+    except (LockBusy, LockError) as exc:
+        raise RunError(str(exc)) from None

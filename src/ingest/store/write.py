@@ -1,0 +1,307 @@
+"""Documents to Parquet (zstd) in a run's staging folder; `commit.py` moves them into place.
+
+Part files are named `part-<run_id>-NNNNN.parquet`, so parts of successive incremental runs live side by
+side in one folder without clashing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ingest import PIPELINE_VERSION
+from ingest.document import Document
+
+OUTPUTS = ("documents", "rejected")
+
+
+class RowDecisions(Protocol):
+    """Run-level decisions per spilled row, in row order (`dedup.decide.Decisions` is one): a value other
+    than None replaces the row's own `reason`, `detail` or `duplicate_of`."""
+
+    reason: list[str | None]
+    detail: list[str | None]
+    duplicate_of: list[str | None]
+    similarity: list[float | None]
+    duplicate_count: list[int]
+
+
+STAGING_PREFIX = ".staging-"
+
+REMOVAL_TYPE = pa.struct([("text", pa.string()), ("rule", pa.string())])
+DOCUMENT_FIELDS = [
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("source_path", pa.string(), nullable=False),
+    pa.field("source_record", pa.int32(), nullable=False),
+    pa.field("url", pa.string()),
+    pa.field("title", pa.string()),
+    pa.field("author", pa.string()),
+    pa.field("published", pa.string()),
+    pa.field("site", pa.string()),
+    pa.field("language", pa.string()),
+    pa.field("language_score", pa.float64()),
+    pa.field("text", pa.string()),
+    pa.field("n_words", pa.int32()),
+    pa.field("removed", pa.list_(REMOVAL_TYPE)),
+    pa.field("content_type", pa.string()),
+    pa.field("encoding", pa.string()),
+    pa.field("content_hash", pa.string()),
+    pa.field("description", pa.string()),
+    pa.field("categories", pa.list_(pa.string())),
+    pa.field("tags", pa.list_(pa.string())),
+    pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
+    pa.field("ingested_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    pa.field("pipeline_version", pa.string(), nullable=False),
+]
+DOCUMENTS_SCHEMA = pa.schema([*DOCUMENT_FIELDS, pa.field("duplicate_count", pa.int32())])
+REJECTED_SCHEMA = pa.schema(
+    [
+        *DOCUMENT_FIELDS,
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+        pa.field("duplicate_of", pa.string()),
+        pa.field("similarity", pa.float64()),
+    ]
+)
+# Every processed document, before the run-level duplicate decisions: what the writer routes afterwards.
+SPILL_SCHEMA = pa.schema(
+    [
+        *(f.with_nullable(True) if f.name == "reason" else f for f in REJECTED_SCHEMA),
+        pa.field("minhash", pa.binary()),
+        pa.field("n_chars", pa.int64()),
+    ]
+)
+
+
+def document_row(doc: Document, ingested_at: datetime) -> dict[str, Any]:
+    row: dict[str, Any] = {f.name: getattr(doc, f.name, None) for f in DOCUMENT_FIELDS}
+    row["removed"] = [{"text": r.text, "rule": r.rule} for r in doc.removed]
+    row["ingested_at"] = ingested_at
+    row["pipeline_version"] = PIPELINE_VERSION
+    if doc.rejected:
+        row.update(reason=doc.reason, detail=doc.detail, duplicate_of=doc.duplicate_of, similarity=None)
+    else:
+        row["duplicate_count"] = 0
+    return row
+
+
+def spill_row(doc: Document, ingested_at: datetime) -> dict[str, Any]:
+    row = document_row(doc, ingested_at)
+    row.update(
+        reason=doc.reason,
+        detail=doc.detail,
+        duplicate_of=doc.duplicate_of,
+        minhash=doc.minhash,
+        n_chars=doc.n_chars or 0,
+    )
+    return row
+
+
+class _PartWriter:
+    """Rows to numbered Parquet part files in one folder, a new part every `rows_per_file` rows."""
+
+    def __init__(
+        self, folder: Path, schema: pa.Schema, rows_per_file: int, batch_rows: int = 1000, prefix: str = ""
+    ) -> None:
+        self.folder, self.schema, self.prefix = folder, schema, prefix
+        self.rows_per_file, self.batch_rows = rows_per_file, batch_rows
+        self.pending: list[dict[str, Any]] = []
+        self.part, self.rows_in_part = 0, 0
+        self.rows_total = 0
+        self.writer: pq.ParquetWriter | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= self.batch_rows:
+            self._flush()
+
+    def add_table(self, table: pa.Table) -> None:
+        """Rows already in this writer's schema, after any pending single rows."""
+        self._flush()
+        start = 0
+        while start < table.num_rows:
+            if self.writer is None:
+                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
+                self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            room = self.rows_per_file - self.rows_in_part
+            chunk = table.slice(start, room)
+            self.writer.write_table(chunk)
+            start += chunk.num_rows
+            self.rows_in_part += chunk.num_rows
+            self.rows_total += chunk.num_rows
+            if self.rows_in_part >= self.rows_per_file:
+                self._close_part()
+
+    def _flush(self) -> None:
+        while self.pending:
+            if self.writer is None:
+                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
+                self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            room = self.rows_per_file - self.rows_in_part
+            chunk, self.pending = self.pending[:room], self.pending[room:]
+            self.writer.write_table(pa.Table.from_pylist(chunk, schema=self.schema))
+            self.rows_in_part += len(chunk)
+            self.rows_total += len(chunk)
+            if self.rows_in_part >= self.rows_per_file:
+                self._close_part()
+
+    def _close_part(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            self.part += 1
+            self.rows_in_part = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._close_part()
+
+
+@dataclass
+class WriteResult:
+    kept: int
+    rejected: int
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE). False only where the OS or the file
+    system lacks the call (ENOSYS, EINVAL); any other failure is raised."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def prepare_staging(out: Path, run_id: str) -> Path:
+    """A fresh staging folder for this run (recovery has already dealt with those of dead runs)."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f"{STAGING_PREFIX}{run_id}"
+    staging.mkdir()
+    return staging
+
+
+SPILL = "spill"
+
+
+def spill_part(staging: Path, index: int) -> Path:
+    """Where batch `index` of a run spills its documents. Parts are read back in name order, which is
+    batch order, so the output keeps discovery order however the batches were scheduled."""
+    return staging / SPILL / f"part-{index:06d}.parquet"
+
+
+def spill_documents(docs: Iterable[Document], staging: Path, ingested_at: datetime, index: int = 0) -> int:
+    """Processed documents (SPILL_SCHEMA), in order, to spill part `index`; the count written.
+
+    The run's documents are not held in memory: duplicate decisions read back only a few columns, then
+    `route_spill` streams the rows to documents/ and rejected/. The part is written under a temporary name
+    and renamed into place, so a batch that is retried (or run twice by a scheduler) replaces its part
+    whole: a crashed attempt leaves at most a temporary file, which readers skip, never doubled rows."""
+    target = spill_part(staging, index)
+    target.parent.mkdir(exist_ok=True)  # never the staging folder itself: a discarded run stays discarded
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+    count = 0
+    try:
+        with pq.ParquetWriter(tmp, SPILL_SCHEMA, compression="zstd") as writer:
+            rows: list[dict[str, Any]] = []
+            for doc in docs:
+                rows.append(spill_row(doc, ingested_at))
+                if len(rows) >= 1000:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=SPILL_SCHEMA))
+                    count += len(rows)
+                    rows = []
+            if rows:
+                writer.write_table(pa.Table.from_pylist(rows, schema=SPILL_SCHEMA))
+                count += len(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def spill_parts(staging: Path) -> list[Path]:
+    """Every complete spill part of a run, in batch order (temporary files of unfinished writes excluded)."""
+    return sorted((staging / SPILL).glob("part-*.parquet"))
+
+
+def read_spill(staging: Path, columns: list[str], parts: Sequence[Path] | None = None) -> pa.Table:
+    """`columns` of the spilled rows, parts in batch order (default: every part in staging)."""
+    files = spill_parts(staging) if parts is None else list(parts)
+    tables = [pq.read_table(part, columns=columns, schema=SPILL_SCHEMA) for part in files]
+    if not tables:
+        return SPILL_SCHEMA.empty_table().select(columns)
+    return pa.concat_tables(tables)
+
+
+def _spill_batches(parts: Sequence[Path], batch_rows: int = 4096) -> Iterator[pa.Table]:
+    for part in parts:
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows):
+            yield pa.Table.from_batches([batch])
+
+
+def route_spill(
+    staging: Path,
+    decisions: RowDecisions | None,
+    rows_per_file: int,
+    run_id: str,
+    parts: Sequence[Path] | None = None,
+) -> WriteResult:
+    """Spilled rows (`parts`, default every part in staging), with the duplicate decisions applied, to
+    staging/documents and staging/rejected."""
+    prefix = f"{run_id}-"
+    writers = {
+        "documents": _PartWriter(staging / "documents", DOCUMENTS_SCHEMA, rows_per_file, prefix=prefix),
+        "rejected": _PartWriter(staging / "rejected", REJECTED_SCHEMA, rows_per_file, prefix=prefix),
+    }
+    offset = 0
+    for table in _spill_batches(spill_parts(staging) if parts is None else parts):
+        n = table.num_rows
+        if decisions is not None:
+            end = offset + n
+            merged = {}
+            for name in ("reason", "detail", "duplicate_of"):
+                decided = getattr(decisions, name)[offset:end]
+                current = table.column(name).to_pylist()
+                merged[name] = [d if d is not None else c for d, c in zip(decided, current, strict=True)]
+            for name, values in merged.items():
+                table = table.set_column(
+                    table.schema.get_field_index(name), name, pa.array(values, pa.string())
+                )
+            similarity = pa.array(decisions.similarity[offset:end], pa.float64())
+            counts = pa.array(decisions.duplicate_count[offset:end], pa.int32())
+        else:
+            similarity = pa.nulls(n, pa.float64())
+            counts = pa.array(np.zeros(n, dtype=np.int32))
+        table = table.set_column(table.schema.get_field_index("similarity"), "similarity", similarity)
+        kept = pc.is_null(table.column("reason"))
+        documents = table.append_column("duplicate_count", counts).filter(kept)
+        writers["documents"].add_table(documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
+        rejected = table.filter(pc.invert(kept))
+        writers["rejected"].add_table(rejected.select(REJECTED_SCHEMA.names).cast(REJECTED_SCHEMA))
+        offset += n
+    for writer in writers.values():
+        writer.close()
+    return WriteResult(kept=writers["documents"].rows_total, rejected=writers["rejected"].rows_total)
