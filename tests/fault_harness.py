@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from test_crash import article
+from samples import article
 
 ROW_KEY = ["source_path", "source_record", "doc_id", "text"]
 PARALLEL_CONFIG = "[run]\nworkers = 2\nparallel_min_files = 1\nbatch_files = 4\n"

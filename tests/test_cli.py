@@ -72,7 +72,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
 
 
 def test_second_run_on_same_out_exits_with_clear_message(seeds_raw: Path, tmp_path: Path) -> None:
-    from test_lock import hold_lock
+    from samples import hold_lock
 
     out = tmp_path / "out"
     holder = hold_lock(out, 60)

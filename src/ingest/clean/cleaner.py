@@ -311,7 +311,7 @@ def _repeats_unchanged(kept: Counter[str], quiet: Counter[str] | None) -> bool:
     their neighbours. An identical pair here was an identical pair there; a containment (shared trigrams of
     two texts, their lengths) is the same pair of texts there, and a probe here was a probe there since the
     longest kept line can only have gone. The fixpoint passes spend a third of their time on repeats that
-    the first pass already ruled out (tested against running `drop_repeats` in tests/test_clean.py)."""
+    the first pass already ruled out (tested against running `drop_repeats` in tests/clean/test_clean.py)."""
     return quiet is not None and not kept - quiet
 
 
@@ -495,7 +495,7 @@ def _footer_metadata(texts: list[str], reasons: list[str | None], result: CleanR
     """Syndication footers name the title and site ("The post T appeared first on S"); the footer leaves
     the body. Both footer patterns begin "the " or "this " (any case): lines not starting with t, h are
     passed over without a regex (no other character matches t or h under IGNORECASE, see
-    tests/test_clean.py)."""
+    tests/clean/test_clean.py)."""
     for i, t in enumerate(texts):
         if (
             t[:1] in "Tt"

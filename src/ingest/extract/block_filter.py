@@ -256,7 +256,7 @@ def _packed(trees: list) -> PackedTrees:
 
 def article_scores(features: list[dict[str, float]], model: dict) -> list[float]:
     """Probability that each block is article text: the model's trees walked for all blocks at once,
-    equal to walking each row down each tree in turn (tests/test_extract.py's `_tree_value`) up to the
+    equal to walking each row down each tree in turn (tests/extract/test_extract.py's `_tree_value`) up to the
     order of the floating-point sum. Nodes: [feature, threshold, left, right, missing_left, value], or
     [-1, 0, 0, 0, 0, value] at a leaf."""
     if not features:

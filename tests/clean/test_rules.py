@@ -228,7 +228,7 @@ def test_start_screen_of_a_small_rule_set(prefix: str, rest: str) -> None:
 def test_default_file_is_a_valid_rule_file() -> None:
     from ingest.clean.rules.engine import DEFAULT_FILE, read_rule_file
 
-    rules = read_rule_file(Path(__file__).parents[1] / "src" / "ingest" / "clean" / "rules" / DEFAULT_FILE)
+    rules = read_rule_file(Path(__file__).parents[2] / "src" / "ingest" / "clean" / "rules" / DEFAULT_FILE)
     assert [r.name for r in rules] == [r.name for r in LINE_RULES]
 
 
@@ -350,7 +350,7 @@ def test_docs_rule_page_is_generated_from_the_data() -> None:
     the rules."""
     from ingest.clean.rules.cli import markdown
 
-    page = Path(__file__).parents[1] / "docs" / "concepts" / "rules.md"
+    page = Path(__file__).parents[2] / "docs" / "concepts" / "rules.md"
     assert page.read_text(encoding="utf-8") == markdown(DEFAULT_RULES), "regenerate docs/concepts/rules.md"
     for rule in LINE_RULES:
         assert f"### {rule.name}" in page.read_text(encoding="utf-8")

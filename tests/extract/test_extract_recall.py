@@ -76,7 +76,7 @@ def test_nothing_added_returns_none() -> None:
     assert recover_blocks(body, tree, PROSE) is None
 
 
-_DEV_HTML = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "raw-html"
+_DEV_HTML = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev" / "raw-html"
 
 
 @pytest.mark.skipif(

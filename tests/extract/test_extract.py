@@ -3,32 +3,11 @@ import math
 from pathlib import Path
 
 import pytest
+from samples import PAGE, PARAGRAPHS
 
 from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.html import extract_html, parse_page, repair_mojibake
-
-PARAGRAPHS = [
-    "The city council voted on Tuesday to expand the tram network by twelve kilometres, ending a debate "
-    "that had lasted more than three years.",
-    "Supporters said the new line would cut commuting times for thousands of residents in the eastern "
-    "districts, while opponents warned about the cost overruns seen on earlier projects.",
-    "Construction is expected to begin next spring and to finish before the end of the decade, the mayor's "
-    "office said in a statement.",
-]
-PAGE = f"""<!DOCTYPE html><html><head>
-<title>Council backs tram extension</title>
-<meta property="og:site_name" content="Harbour Gazette">
-<meta name="author" content="Jane Roe">
-<meta property="article:published_time" content="2024-03-05T10:00:00Z">
-<link rel="canonical" href="https://gazette.example/news/tram">
-</head><body>
-<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
-<article><h1>Council backs tram extension</h1>
-{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
-</article>
-<footer>Copyright 2024 Harbour Gazette. All rights reserved.</footer>
-</body></html>"""
 
 
 def test_main_text_and_metadata() -> None:
@@ -272,7 +251,7 @@ def test_block_filter_tree_walk():
     assert low < 0.5 < high and missing == low
 
 
-_DEV_HTML = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "raw-html"
+_DEV_HTML = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev" / "raw-html"
 
 
 @pytest.mark.skipif(

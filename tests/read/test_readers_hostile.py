@@ -1,5 +1,5 @@
 """Hostile and malformed inputs, one explicit example each: what crashed a run, lost or corrupted data, or
-was found by the reader fuzzing (tests/test_readers_fuzz.py) becomes a case here."""
+was found by the reader fuzzing (tests/read/test_readers_fuzz.py) becomes a case here."""
 
 from __future__ import annotations
 

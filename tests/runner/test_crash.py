@@ -11,48 +11,9 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from samples import article
 
-WORDS = (
-    "council",
-    "minister",
-    "river",
-    "market",
-    "school",
-    "harbour",
-    "station",
-    "report",
-    "budget",
-    "winter",
-    "police",
-    "museum",
-    "hospital",
-    "railway",
-    "festival",
-    "farmer",
-    "court",
-    "bridge",
-    "election",
-    "storm",
-    "factory",
-    "village",
-    "teacher",
-    "library",
-    "airport",
-)
 COLUMNS = ["doc_id", "source_path", "source_record", "text", "title", "language"]
-
-
-def article(seed: int) -> str:
-    """A deterministic, unique plain-text article of about 2 KB."""
-    rng = random.Random(seed)
-    paragraphs = []
-    for _ in range(6):
-        sentences = []
-        for _ in range(3):
-            words = [rng.choice(WORDS) for _ in range(rng.randint(12, 20))]
-            sentences.append(f"The {' '.join(words)} said on {rng.choice(['Monday', 'Friday'])} {seed}.")
-        paragraphs.append(" ".join(sentences))
-    return f"Story number {seed} about the {rng.choice(WORDS)}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def add_files(raw: Path, start: int, stop: int) -> None:

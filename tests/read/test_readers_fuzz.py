@@ -8,8 +8,8 @@ WARC and JSON Lines, then truncated, bit-flipped, spliced.
 
 The example budget is the hypothesis profile's: `ci` runs the default 100 per test, derandomized (the
 same inputs every build); `nightly` (tests/conftest.py) runs 20,000 per test with fresh draws:
-`HYPOTHESIS_PROFILE=nightly uv run --locked pytest -q tests/test_readers_fuzz.py`. A failure found there
-becomes an explicit example in tests/test_readers_hostile.py.
+`HYPOTHESIS_PROFILE=nightly uv run --locked pytest -q tests/read/test_readers_fuzz.py`. A failure found there
+becomes an explicit example in tests/read/test_readers_hostile.py.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def samples() -> dict[str, bytes]:
     raw = ROOT / "raw"
     found = {p.name: p.read_bytes() for p in sorted(raw.iterdir()) if p.is_file()}
     found["sample-crawl.warc"] = gzip.decompress(found.pop("sample-crawl.warc.gz"))
-    dev = sorted((Path(__file__).parent / "hostile" / "samples").glob("*.html.gz"))
+    dev = sorted((Path(__file__).parents[1] / "hostile" / "samples").glob("*.html.gz"))
     pages = [gzip.decompress(p.read_bytes()) for p in dev]
     for i, page in enumerate(pages):
         found[f"dev{i}.html"] = page[:60_000]  # short enough to be read whole under CONFIG

@@ -22,7 +22,7 @@ from ingest.clean.cleaner import clean_text
 from ingest.clean.normalize import normalize_text
 from ingest.config import CleanConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _DEV = ROOT.parent / "shared" / "eval" / "dev"
 _RENDERINGS = ("raw-html-text", "raw-inscriptis", "raw-html2text")
 
@@ -30,7 +30,7 @@ _RENDERINGS = ("raw-html-text", "raw-inscriptis", "raw-html2text")
 @cache
 def _pages() -> tuple[tuple[str, ...], ...]:
     """Every page's lines: the seeds and golden inputs, and the dev renderings where present."""
-    paths = [*sorted(ROOT.glob("raw/*.txt")), *sorted((ROOT / "tests" / "golden").glob("*.txt"))]
+    paths = [*sorted(ROOT.glob("raw/*.txt")), *sorted((ROOT / "tests" / "clean" / "golden").glob("*.txt"))]
     for rendering in _RENDERINGS:
         paths += sorted((_DEV / rendering).glob("*.txt"))
     return tuple(tuple(p.read_text(encoding="utf-8").split("\n")) for p in paths)

@@ -1,8 +1,8 @@
 """Cleaner behaviour: the seeds exactly, golden pages, layout handling, and properties on arbitrary text.
 
-Golden files live in tests/golden/: `<name>.txt` is the input, `<name>.json` the expected CleanResult. After a
-deliberate change of behaviour (new rules, a retrained model) regenerate them with
-`UPDATE_GOLDEN=1 uv run pytest tests/test_clean.py` and review the diff.
+Golden files live in tests/clean/golden/: `<name>.txt` is the input, `<name>.json` the expected
+CleanResult. After a deliberate change of behaviour (new rules, a retrained model) regenerate them with
+`UPDATE_GOLDEN=1 uv run pytest tests/clean/test_clean.py` and review the diff.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ingest.clean.rules.engine import COMMENT_SECTION
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
-EXPECTED = json.loads((HERE / "seeds_expected.json").read_text(encoding="utf-8"))["documents"]
+EXPECTED = json.loads((HERE.parent / "seeds_expected.json").read_text(encoding="utf-8"))["documents"]
 
 
 def fold(text: str) -> str:
@@ -881,7 +881,7 @@ def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None
         assert [chr(c) for c in range(0x110000) if folded.fullmatch(chr(c))] == [letter.upper(), letter]
 
 
-_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
 
 
 @pytest.mark.skipif(not _DEV.exists(), reason="../shared/eval not beside the repo")

@@ -154,7 +154,7 @@ def test_language_restriction_rejects_others(seeds_raw: Path, tmp_path: Path) ->
 
 
 def test_html_input_goes_through_trafilatura(tmp_path: Path) -> None:
-    from test_extract import PAGE, PARAGRAPHS
+    from samples import PAGE, PARAGRAPHS
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -1,28 +1,10 @@
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from samples import hold_lock
 
 from ingest.store.lock import LockBusy, run_lock
-
-HOLD = """
-import sys, time
-from pathlib import Path
-from ingest.store.lock import run_lock
-with run_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def hold_lock(out: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(out), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout.readline().strip() == "held"
-    return proc
 
 
 def test_second_run_is_refused_with_the_holder_pid(tmp_path: Path) -> None:

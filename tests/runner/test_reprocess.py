@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from test_crash import article
+from samples import article
 
 from ingest.config import IngestConfig, RunConfig
 from ingest.runner.pipeline import RunError, preview, run
