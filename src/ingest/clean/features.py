@@ -441,8 +441,8 @@ def model_columns(
     tokens: list[tuple[str, ...]] | None = None,
 ) -> dict[str, np.ndarray]:
     """`page_columns` restricted to `FEATURES` (what the classifier reads), as numpy arrays: the same
-    doubles (tests/clean/test_clean_model.py compares them), without the block statistics only training reads and
-    with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
+    doubles (tests/clean/test_clean_model.py compares them), without the block statistics only training
+    reads and with the position and neighbourhood loops done as whole-array operations. `stats`: the page's
     `text_columns`; `prose`: their `prose_column`; `tokens`: the lines' `SHORT_TOKENS`, when known (the title
     overlap is then counted from them, with no regex). The
     cleaner builds this on every fixpoint pass."""
