@@ -16,7 +16,8 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 # Nightly (HYPOTHESIS_PROFILE=nightly, docs/development/fuzzing.md): fresh draws and many more examples for
 # the fuzzing suites (readers in tests/read/test_readers_fuzz.py, cleaner in tests/clean/test_fixpoint.py,
-# which scales its budget with the profile). Every failure it finds becomes an explicit example in the ordinary suite.
+# which scales its budget with the profile). Every failure it finds becomes an explicit example in the
+# ordinary suite.
 settings.register_profile("nightly", max_examples=20_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
