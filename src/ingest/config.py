@@ -133,7 +133,7 @@ class ExtractConfig(Section):
     """Passed to trafilatura: keep more of the page where the article container is unclear."""
     clean_html: bool = True
     """Run the plain-text cleaner over the main text extracted from HTML (a second pass for newsletter boxes
-    and share prompts inside the article container). See README, 'HTML quality', for what it scores."""
+    and share prompts inside the article container). See docs/concepts/html.md for what it scores."""
     recall_pass: bool = True
     """Also run a fast recall-oriented trafilatura pass and keep the longer main text: +0.0065 shingle F1
     on the dev pages (recall 0.938 -> 0.953) for about 1.5x the extraction time. Off for speed."""
@@ -189,7 +189,7 @@ class FilterConfig(Section):
 
 @dataclass(frozen=True, slots=True)
 class DedupConfig(Section):
-    """Exact and near-duplicate detection; see src/ingest/dedup/keys.py and README, 'Duplicates'."""
+    """Exact and near-duplicate detection; see docs/concepts/duplicates.md."""
 
     section: ClassVar[str] = "dedup"
     rules: ClassVar[tuple[Rule, ...]] = (
