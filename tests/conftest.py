@@ -14,6 +14,10 @@ from hypothesis import settings
 # CI runs the same examples every time (HYPOTHESIS_PROFILE=ci in .ci/run): a red build is then a change's
 # doing, not a new random draw. Local runs keep drawing new examples, which is how bugs get found.
 settings.register_profile("ci", derandomize=True, print_blob=True)
+# Nightly (HYPOTHESIS_PROFILE=nightly, docs/development/fuzzing.md): fresh draws and many more examples for
+# the fuzzing suites (readers in tests/test_readers_fuzz.py, cleaner in tests/test_fixpoint.py, which scales
+# its budget with the profile). Every failure it finds becomes an explicit example in the ordinary suite.
+settings.register_profile("nightly", max_examples=20_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -107,3 +107,46 @@ def test_progress_bar_draws_counts_and_rate() -> None:
     short.advance(2)
     short.finish()
     assert quiet.getvalue() == ""
+
+
+def test_version_and_help_import_no_heavy_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ingest.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect', 'ingest.pipeline'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+    version = ingest("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.strip() == "ingest 0.1.0"
+
+
+def test_print_config_is_toml_that_loads_back_to_the_same_config(tmp_path: Path) -> None:
+    from ingest.config import load_config
+
+    (tmp_path / "my.toml").write_text("[dedup]\nthreshold = 0.7\n")
+    result = ingest("--config", "my.toml", "--workers", "3", "--print-config", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "effective.toml").write_text(result.stdout)
+    config = load_config(tmp_path / "effective.toml")
+    assert (config.dedup.threshold, config.run.workers) == (0.7, 3)
+    assert not (tmp_path / "clean").exists()
+
+
+def test_dry_run_lists_what_a_run_would_do_and_writes_nothing(seeds_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert ingest("--raw", str(seeds_raw), "--out", str(out), "--quiet", cwd=tmp_path).returncode == 0
+    (seeds_raw / "new.txt").write_text("A new story about the river and the bridge.\n")
+    before = sorted(p.name for p in out.iterdir())
+    result = ingest("--raw", str(seeds_raw), "--out", str(out), "--dry-run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 files to process: 1 new, 0 changed, 0 retried; 5 unchanged, 0 missing"
+    assert lines[1:] == ["new      new.txt"]
+    assert sorted(p.name for p in out.iterdir()) == before
+    again = ingest(
+        "--raw", str(seeds_raw), "--out", str(out), "--reprocess", "all", "--dry-run", cwd=tmp_path
+    )
+    assert again.stdout.splitlines()[0].startswith("6 files to process: 1 new, 5 changed")

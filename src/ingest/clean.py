@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.clean_cut import cut_at_paragraph
 from ingest.clean_features import (
     SHORT_TOKENS,
     WORD,
@@ -37,6 +38,7 @@ from ingest.clean_lines import Para, paragraphs
 from ingest.clean_model import load_model
 from ingest.clean_repeats import drop_repeats
 from ingest.config import CleanConfig
+from ingest.normalize import normalize_text
 from ingest.records import Removal
 from ingest.rules import (
     AGENCY_MARK,
@@ -171,16 +173,49 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, second_pass: b
     `second_pass`: the text is already an extractor's main text (trafilatura on HTML), so only the precise
     rules run (see `clean_extracted`): the layout, classifier and position judgements are built for whole
     pages, and on a main text they cost more article than noise.
+
+    The result is a fixpoint of what the pipeline stores: its text is in the normalized form
+    (`normalize.normalize_text`) and cleaning it again removes and changes nothing. The passes first read
+    the text as it came (runs of spaces still lay out table columns, a converter's spacing still shows),
+    then, once that changes nothing, once more as it will be stored: the repair deletes control and
+    zero-width characters, fixes mojibake, splits at Unicode line separators and collapses runs of
+    spaces, and the rules, the widget blocks and the classifier may read such a line differently (a table
+    row padded to 60 columns is no short widget line once collapsed). Were that pass left to the next run,
+    the stored text would change on every re-read.
     """
     if not isinstance(text, str):
         text = ""
+    text, cut = cut_at_paragraph(text, config.max_chars)  # recorded in `removed`, rule `max_chars`
     if second_pass:
-        return clean_extracted(text, config)
-    result, quiet = _clean(text, config)
+        result = _as_stored(clean_extracted(text, config), config)
+    else:
+        result, quiet = _clean(text, config)
+        stored = False
+        for _ in range(config.max_passes - 1):
+            again, quiet = _clean(result.text, config, quiet)
+            if stored:
+                again.text = normalize_text(again.text)
+            if not again.removed and again.text == result.text:
+                normalized = normalize_text(result.text)
+                if normalized == result.text:
+                    break
+                result.text, stored = normalized, True
+                continue
+            result = _merge(result, again)
+    if cut is not None:
+        result.removed.append(cut)
+    return result
+
+
+def _as_stored(result: CleanResult, config: CleanConfig) -> CleanResult:
+    """An extractor's main text cleaned again in its stored form until that changes nothing (see
+    `clean_text`); one pass of `clean_extracted` is a fixpoint of the text as it reads it."""
     for _ in range(config.max_passes - 1):
-        again, quiet = _clean(result.text, config, quiet)
-        if not again.removed and again.text == result.text:
+        normalized = normalize_text(result.text)
+        if normalized == result.text:
             break
+        again = clean_extracted(normalized, config)
+        again.text = normalize_text(again.text)
         result = _merge(result, again)
     return result
 

@@ -6,11 +6,16 @@ import argparse
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ingest.config import ConfigError, load_config
-from ingest.pipeline import RunError, run
+from ingest import __version__
+from ingest.config import REPROCESS_MODES, ConfigError, IngestConfig, config_to_toml, load_config
+
+if TYPE_CHECKING:
+    from ingest.summary import RunSummary
+
 
 DESCRIPTION = """\
 Read the raw scraped news files in RAW that OUT does not hold yet (plain text, HTML, JSON Lines or JSON
@@ -23,7 +28,10 @@ result to a Parquet dataset:
 Runs are incremental: files already ingested are skipped, changed files replace their earlier rows, and a
 run with nothing new writes nothing. A run commits atomically: killed at any moment, it leaves the previous
 dataset readable, and the next run completes or redoes its work.
-Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure.
+Files a run could not finish (unreadable, internal_error, timeout) are retried by the next runs.
+Exit status: 0 when the run completed (even if some inputs were rejected), 2 for a run-level failure (bad
+config, missing RAW, RAW and OUT overlapping, OUT locked or not writable, disk full), 130 on Ctrl-C and 143
+on SIGTERM (workers stopped at once, the dataset as the last committed run left it).
 `python -m ingest rules check FILE` checks a file of cleaning rules; `rules list` lists the rules."""
 
 
@@ -76,14 +84,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=None,
-        help="TOML settings over the defaults (see README, 'Configuration'); default: built-in defaults",
+        help="TOML settings over the defaults (docs/usage/configuration.md); default: built-in defaults",
     )
     parser.add_argument(
         "--wait",
         action="store_true",
         help="if another run is writing to OUT, wait for it to finish instead of exiting with an error",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: run.workers from the config, 0 there meaning one per core)",
+    )
+    parser.add_argument(
+        "--reprocess",
+        choices=REPROCESS_MODES,
+        default=None,
+        help="process ingested files again even though they did not change: all of them, those with a row "
+        "in rejected/, or those with a document the pipeline failed on (internal_error, timeout, "
+        "worker_crashed); their rows are replaced",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the files a run would process (new, changed, retried) and those missing, change nothing",
+    )
+    parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the effective configuration (defaults, then --config, then --workers) as TOML and exit",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--version", action="version", version=f"ingest {__version__}")
     return parser
 
 
@@ -110,19 +144,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
+    from ingest.pipeline import RunError  # the pipeline's imports are heavy: not for --help or --version
+
     try:
         config = load_config(args.config)
-        progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
-        summary = run(
-            args.raw,
-            args.out,
-            config,
-            progress=progress.advance if progress else None,
-            on_files=progress.set_total if progress else None,
-            wait=args.wait,
-        )
-        if progress:
-            progress.finish()
+        if args.workers is not None:
+            config = replace(config, run=replace(config.run, workers=args.workers))
+        if args.print_config:
+            print(config_to_toml(config), end="")
+            return 0
+        if args.dry_run:
+            print(_dry_run(args, config))
+            return 0
+        summary = _run(args, config)
     except (ConfigError, RunError) as exc:
         print(f"ingest: error: {exc}", file=sys.stderr)
         return 2
@@ -133,3 +167,38 @@ def _main(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary.format())
     return 0
+
+
+def _run(args: argparse.Namespace, config: IngestConfig) -> RunSummary:
+    from ingest.pipeline import run
+
+    progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    summary = run(
+        args.raw,
+        args.out,
+        config,
+        progress=progress.advance if progress else None,
+        on_files=progress.set_total if progress else None,
+        wait=args.wait,
+        reprocess=args.reprocess,
+    )
+    if progress:
+        progress.finish()
+    return summary
+
+
+def _dry_run(args: argparse.Namespace, config: IngestConfig) -> str:
+    from ingest.discover import relative_source
+    from ingest.pipeline import preview
+
+    plan = preview(args.raw, args.out, config, args.reprocess)
+    lines = [
+        f"{len(plan.to_process)} files to process: {len(plan.new)} new, {len(plan.changed)} changed, "
+        f"{len(plan.retried)} retried; {len(plan.unchanged)} unchanged, {len(plan.missing)} missing"
+    ]
+    for label, paths in (("new", plan.new), ("changed", plan.changed), ("retried", plan.retried)):
+        lines += [f"{label:<8} {relative_source(p, args.raw)}" for p in paths]
+    lines += [f"missing  {rel}" for rel in plan.missing]
+    if plan.stale:
+        lines.append(f"note: {len(plan.stale)} unchanged files were ingested under another config or version")
+    return "\n".join(lines)

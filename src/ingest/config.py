@@ -50,6 +50,9 @@ __all__ = [
     "load_config",
 ]
 
+REPROCESS_MODES = ("all", "rejected", "internal_error")
+"""What `--reprocess` (`pipeline.run(reprocess=...)`) can redo: every ingested file, those with a rejected
+row, or those with a document the pipeline failed on."""
 MAX_BYTES = 1 << 30
 """Upper bound of the byte limits (1 GiB): the readers ask for `limit + 1` bytes at once, and a larger
 request than the machine's memory fails instead of reading a small file."""
@@ -237,10 +240,16 @@ class RunConfig(Section):
     """Files per batch (per worker task, and per Prefect task in the flow)."""
     stream_file_bytes: int = setting(4_000_000, _COUNT, output=False)
     """With worker processes, a file larger than this on disk (a WARC, a JSON Lines export) is read in the
-    main process and its records go to the workers in chunks of `records_per_task`: one huge archive is
-    spread over every core and never held in memory whole."""
-    records_per_task: int = setting(32, _COUNT, output=False)
-    """Records per worker task when a large file is split."""
+    main process and its records go to the workers in chunks of `task_bytes` (and at most
+    `records_per_task` records): one huge archive is spread over every core and never held in memory
+    whole."""
+    task_bytes: int = setting(4_000_000, _COUNT, output=False)
+    """Content bytes per worker task when a large file is split: about 40 news pages of 100 KB. Sizing tasks
+    by bytes keeps them worth their cost whatever the record size (a WARC of pages, a JSON export of
+    one-line posts)."""
+    records_per_task: int = setting(4096, _COUNT, output=False)
+    """Most records per worker task when a large file is split: bounds a task of tiny records (a JSON
+    array of a million short posts goes out in a few hundred tasks, not tens of thousands)."""
     rows_per_file: int = setting(50_000, _COUNT, output=False)
     """Maximum rows per Parquet part file."""
 
@@ -253,7 +262,8 @@ class CleanConfig(Section):
     `use_classifier`: off leaves only the keyword, block and repeat rules (precise, lower recall of noise).
     `threshold`: article score below which the classifier drops a line; None uses the model's own threshold
     (chosen on held-out folds); lower keeps more.
-    `max_chars`: longer inputs are cut here first (a guard against pathological pages, far above any article).
+    `max_chars`: longer inputs are cut here first, at a paragraph boundary, and the cut recorded in `removed`
+    (rule `max_chars`; a guard against pathological pages, far above any article; see `clean_cut`).
     `extract_metadata`: off keeps headline and byline in the body and fills no fields.
     `drop_repeats`: off keeps pull quotes and repeated paragraphs.
     `continuation_floor`: a prose paragraph next to kept prose is kept down to this article score (0.45,

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from ingest import PIPELINE_VERSION
 from ingest.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
-from ingest.config import IngestConfig, config_hash, config_to_dict
+from ingest.config import REPROCESS_MODES, IngestConfig, config_hash, config_to_dict
 from ingest.corpus_stage import strip_recurring_lines
 from ingest.dedup_stage import dedup_spilled
 from ingest.discover import discover, relative_source
@@ -109,7 +109,6 @@ class RunPlan:
     """The manifest predates retry records: superseded rows are looked for in every part."""
 
 
-REPROCESS_MODES = ("all", "rejected", "internal_error")
 PIPELINE_FAILURES = frozenset({"internal_error", "timeout", "worker_crashed"})
 
 

@@ -6,6 +6,10 @@ defaults that cover the common exports. A record with HTML goes through extracti
 with only text goes through the cleaner. A malformed line is one rejected record (`corrupt`); the rest of
 the file goes on. `source_record` is the record's index: the line number from 0 for JSON Lines (blank
 lines count, so it finds the line), the position for arrays.
+
+Hostile JSON is a rejected record, never a crashed run: nesting deeper than the parser's recursion limit
+(`[[[[...`, about 1,000 levels) and integers over Python's 4,300-digit limit are `corrupt`; a lone surrogate
+(`"\\ud800"`, valid JSON but no valid text) becomes U+FFFD in every field, so the record can be written.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ingest.config import ReadConfig
+from ingest.readers_decode import scrub_surrogates
 from ingest.records import Document
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -49,7 +54,7 @@ def _as_text(value: Any) -> str | None:
         value = ", ".join(p.strip() for p in parts if p and p.strip())
     elif isinstance(value, dict):
         value = value.get("name") or value.get("value") or ""
-    text = " ".join(str(value).split())
+    text = " ".join(scrub_surrogates(str(value)).split())
     return text or None
 
 
@@ -59,7 +64,16 @@ def _date(value: Any) -> str | None:
 
 
 def record_document(record: Any, source_path: str, index: int, config: ReadConfig) -> Document:
-    """One scraped record to a Document with `html` or `raw_text` set (or rejected)."""
+    """One scraped record to a Document with `html` or `raw_text` set (or rejected), never an exception:
+    a value too deep or too long to turn into text rejects the record as `corrupt`."""
+    try:
+        return _record_document(record, source_path, index, config)
+    except (ValueError, RecursionError) as exc:
+        detail = f"record {index}: {type(exc).__name__}: {exc}"
+        return Document(source_path=source_path, source_record=index).reject("corrupt", detail[:500])
+
+
+def _record_document(record: Any, source_path: str, index: int, config: ReadConfig) -> Document:
     doc = Document(source_path=source_path, source_record=index, encoding="utf-8")
     if not isinstance(record, dict):
         return doc.reject("corrupt", f"record {index} is a JSON {type(record).__name__}, not an object")
@@ -80,7 +94,7 @@ def record_document(record: Any, source_path: str, index: int, config: ReadConfi
         return doc.reject("too_large", f"record content exceeds read.max_document_bytes={limit}")
     if not content.strip():
         return doc.reject("empty", "record content is empty")
-    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    content = scrub_surrogates(content.replace("\r\n", "\n").replace("\r", "\n"))
     if html is not None or _HTML_START.match(content[:1024]):
         doc.content_type, doc.html = "text/html", content
     else:
@@ -115,7 +129,7 @@ def iter_json_lines(stream: BinaryIO, source_path: str, config: ReadConfig) -> I
             continue
         try:
             record = json.loads(line.decode("utf-8-sig" if index == 0 else "utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, too deep, too long a number
             yield Document(source_path=source_path, source_record=index).reject(
                 "corrupt", f"line {index + 1}: not valid JSON ({exc})"
             )
@@ -133,7 +147,7 @@ def iter_json_array(stream: BinaryIO, source_path: str, config: ReadConfig) -> I
         return
     try:
         records = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, too deep, too long a number
         yield Document(source_path=source_path).reject("corrupt", f"not valid JSON ({exc})")
         return
     del data

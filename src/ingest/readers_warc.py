@@ -10,11 +10,14 @@ memory (at most `read.max_document_bytes`), so an archive of any size streams.
 - a response (or resource) with an HTML or text payload becomes a document with `url` from
   WARC-Target-URI, `fetched_at` from WARC-Date, and the HTTP charset as a decoding hint;
 - other responses are rejected: a non-2xx status or a non-text type as `unsupported` (with the type), a
-  payload cut short as `corrupt`. A broken archive ends with one `corrupt` row at the record where it broke.
+  payload cut short as `corrupt`. A broken archive ends with one `corrupt` row at the record where it broke;
+- a payload that holds further WARC records is `corrupt`: its Content-Length is too large and swallowed
+  the records after it, whose pages must not pass as this record's text.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,10 +26,13 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from ingest.config import ReadConfig
+from ingest.readers_decode import scrub_surrogates
 from ingest.records import Document
 
 _PAGE_TYPES = WarcRecordType.response | WarcRecordType.resource
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+# A WARC record header inside a payload: the version line at a line start, then header lines up to WARC-Type.
+_SWALLOWED = re.compile(rb"(?:^|\n)WARC/1\.[01]\r?\n(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n){0,32}?WARC-Type:")
 
 
 def _fetched_at(value: datetime | None) -> datetime | None:
@@ -55,7 +61,7 @@ def iter_warc(stream: BinaryIO, source_path: str, config: ReadConfig) -> Iterato
         doc = Document(
             source_path=source_path,
             source_record=index,
-            url=record.headers.get("WARC-Target-URI") or None,
+            url=scrub_surrogates(record.headers.get("WARC-Target-URI") or "") or None,
             fetched_at=_fetched_at(record.record_date),
         )
         http = record.is_http
@@ -76,6 +82,11 @@ def iter_warc(stream: BinaryIO, source_path: str, config: ReadConfig) -> Iterato
         expected = record.content_length
         if expected is not None and len(payload) < expected:
             yield doc.reject("corrupt", f"WARC record truncated: {len(payload)} of {expected} bytes")
+            continue
+        swallowed = len(_SWALLOWED.findall(payload))
+        if swallowed:
+            detail = f"payload holds {swallowed} further WARC record(s): its Content-Length is too large"
+            yield doc.reject("corrupt", detail)
             continue
         encoding = (record.http_headers.get("Content-Encoding") or "").lower() if http else ""
         if encoding and encoding not in ("identity", "gzip", "x-gzip"):

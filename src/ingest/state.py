@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from ingest.discover import relative_source
 from ingest.fsutil import fsync_file
+from ingest.readers_entry import entry_problem, problem_digest
 
 MANIFEST = Path("_state") / "manifest.parquet"
 MANIFEST_SCHEMA = pa.schema(
@@ -130,7 +131,9 @@ def plan_run(
             stat = path.stat()
             digest = None
             if not (known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
-                digest = file_hash(path)
+                # An entry that is not read (a pipe, a device, a link out of RAW) is not hashed either.
+                problem = entry_problem(path, raw_root)
+                digest = file_hash(path) if problem is None else problem_digest(problem)
         except OSError:
             # The reader will reject it as unreadable, and it is recorded for retry. An ingested file
             # that cannot be read now keeps its rows, like a missing one.

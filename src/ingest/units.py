@@ -161,7 +161,9 @@ def work_units(
 ) -> Iterator[WorkUnit]:
     """The units of a run in discovery order. Small files go in batches (`batch_size`); a large file
     (`run.stream_file_bytes`, when there are several workers to spread it over) is read here, one record
-    at a time, and its records go out in chunks of `run.records_per_task`."""
+    at a time, and its records go out in chunks of `run.task_bytes` of content, at most
+    `run.records_per_task` records: tasks sized by work, not by a record count that makes a million tiny
+    records a million-part spill."""
     size = batch_size(len(paths), workers, config)
     index = 0
     small: list[Path] = []
@@ -176,11 +178,13 @@ def work_units(
             yield WorkUnit(index, paths=small, n_files=len(small))
             index, small = index + 1, []
         chunk: list[Document] = []
+        chunk_bytes = 0
         for doc in read_file(path, relative_source(path, raw_root), config.read, decode=False):
             chunk.append(doc)
-            if len(chunk) >= config.run.records_per_task:
+            chunk_bytes += len(doc.data or b"") + len(doc.html or "") + len(doc.raw_text or "")
+            if len(chunk) >= config.run.records_per_task or chunk_bytes >= config.run.task_bytes:
                 yield WorkUnit(index, records=chunk)
-                index, chunk = index + 1, []
+                index, chunk, chunk_bytes = index + 1, [], 0
         yield WorkUnit(index, records=chunk, n_files=1)
         index += 1
     if small:
