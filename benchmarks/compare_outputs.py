@@ -47,7 +47,9 @@ Key = tuple[str, str, object]
 
 def checkout(commit: str, into: Path) -> Path:
     """A detached worktree of `commit` at `into`, with its own virtual environment; returns its python."""
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(into), commit], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--quiet", "--detach", str(into), commit], check=True
+    )
     subprocess.run(["uv", "sync", "--locked", "--quiet"], cwd=into, check=True)
     return into / ".venv" / "bin" / "python"
 
