@@ -35,7 +35,7 @@ import trafilatura
 
 from ingest.config import ExtractConfig, IngestConfig, RunConfig
 from ingest.read.files import read_file
-from ingest.runner.pipeline import process_files
+from ingest.runner.units import process_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev" / "raw-html"

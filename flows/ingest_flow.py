@@ -30,19 +30,9 @@ from prefect.utilities.annotations import quote
 
 from ingest.config import IngestConfig, load_config
 from ingest.runner.batch_pool import batch_pool, run_batch
-from ingest.runner.pipeline import (
-    Job,
-    RunPlan,
-    SpillPart,
-    WorkUnit,
-    check_folders,
-    commit_run,
-    locked_output,
-    plan_run,
-    run_staging,
-)
+from ingest.runner.pipeline import RunPlan, check_folders, commit_run, locked_output, plan_run, run_staging
 from ingest.runner.report import summary_markdown, summary_tables
-from ingest.runner.units import work_units
+from ingest.runner.units import Job, SpillPart, WorkUnit, work_units
 
 
 @task(name="plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

@@ -39,7 +39,7 @@ from ingest.config import IngestConfig
 from ingest.extract import block_filter as extract_filter
 from ingest.extract import html as extract
 from ingest.extract import recall as extract_recall
-from ingest.runner.pipeline import process_file
+from ingest.steps.document import process_file
 
 
 def fit(

@@ -27,7 +27,7 @@ PIPELINE_VERSION = __version__
 
 _LAZY = {
     "run": ("ingest.runner.pipeline", "run"),
-    "RunError": ("ingest.runner.pipeline", "RunError"),
+    "RunError": ("ingest.runner.plan", "RunError"),
     "RunSummary": ("ingest.runner.summary", "RunSummary"),
     "Config": ("ingest.config", "IngestConfig"),
     "IngestConfig": ("ingest.config", "IngestConfig"),
@@ -54,8 +54,8 @@ if TYPE_CHECKING:
     from ingest.config import IngestConfig as IngestConfig
     from ingest.config import load_config as load_config
     from ingest.document import Document as Document
-    from ingest.runner.pipeline import RunError as RunError
     from ingest.runner.pipeline import run as run
+    from ingest.runner.plan import RunError as RunError
     from ingest.runner.summary import RunSummary as RunSummary
 
 

@@ -191,7 +191,7 @@ def _run(args: argparse.Namespace, config: IngestConfig) -> RunSummary:
 
 def _dry_run(args: argparse.Namespace, config: IngestConfig) -> str:
     from ingest.read.discover import relative_source
-    from ingest.runner.pipeline import preview
+    from ingest.runner.plan import preview
 
     plan = preview(args.raw, args.out, config, args.reprocess)
     lines = [

@@ -11,7 +11,7 @@ from ingest.read.compression import NotRegularFile, open_stream
 from ingest.read.discover import discover, relative_source
 from ingest.read.entry import entry_problem, raw_root_of
 from ingest.read.files import read_file
-from ingest.runner.plan import plan_run
+from ingest.runner.plan import compare_files as plan_run
 
 
 def test_recursive_sorted_and_hidden_skipped(tmp_path: Path) -> None:

@@ -19,14 +19,9 @@ from warc_util import archive, http_response
 from ingest.clean.cleaner import CleanConfig
 from ingest.config import IngestConfig, ReadConfig, RunConfig
 from ingest.document import Document
-from ingest.runner.pipeline import (
-    DocumentTimeout,
-    process_document,
-    process_file,
-    process_files,
-    run,
-    time_limit,
-)
+from ingest.runner.pipeline import run
+from ingest.runner.units import process_files
+from ingest.steps.document import DocumentTimeout, process_document, process_file, time_limit
 
 NO_CLEAN = CleanConfig(enabled=False)  # these tests are about reading and extraction, not the cleaner
 PARAGRAPH = (

@@ -13,7 +13,8 @@ from conftest import SEED_NAMES, SEEDS_EXPECTED
 from ingest.clean.normalize import normalize_text
 from ingest.config import IngestConfig, LanguageConfig, RunConfig
 from ingest.document import Document
-from ingest.runner.pipeline import RunError, clean_step, run
+from ingest.runner.pipeline import RunError, run
+from ingest.steps.document import clean_step
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 
@@ -188,7 +189,7 @@ def test_missing_raw_folder_is_a_run_error(tmp_path: Path) -> None:
 def test_a_step_that_raises_rejects_only_its_document_as_internal_error() -> None:
     """The cleaner has no catch-all of its own: a bug surfaces here, as the document's `internal_error`
     with the exception in `detail`, and the steps after it do not run; other documents are unaffected."""
-    from ingest.runner.pipeline import document_steps, process_document
+    from ingest.steps.document import document_steps, process_document
 
     config = IngestConfig()
     calls: list[str] = []

@@ -7,7 +7,8 @@ import pytest
 from samples import article
 
 from ingest.config import IngestConfig, RunConfig
-from ingest.runner.pipeline import RunError, preview, run
+from ingest.runner.pipeline import RunError, run
+from ingest.runner.plan import preview
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 

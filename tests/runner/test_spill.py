@@ -11,17 +11,8 @@ import pytest
 
 from ingest.config import IngestConfig, RunConfig
 from ingest.runner.batch_pool import batch_pool, run_batch
-from ingest.runner.pipeline import (
-    Job,
-    WorkUnit,
-    batch_size,
-    batched,
-    commit_run,
-    plan_run,
-    run,
-    run_staging,
-)
-from ingest.runner.units import spill_unit
+from ingest.runner.pipeline import commit_run, plan_run, run, run_staging
+from ingest.runner.units import Job, WorkUnit, batch_size, batched, spill_unit
 from ingest.store.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))

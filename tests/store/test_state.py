@@ -1,7 +1,7 @@
 import os
 from pathlib import Path
 
-from ingest.runner.plan import plan_run
+from ingest.runner.plan import compare_files as plan_run
 from ingest.store.manifest import MANIFEST, FileState, load_manifest, write_manifest
 
 

@@ -15,158 +15,33 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from ingest import PIPELINE_VERSION
-from ingest.config import REPROCESS_MODES, IngestConfig, config_hash, config_to_dict
+from ingest.config import IngestConfig, config_to_dict
 from ingest.dedup.stage import dedup_spilled
 from ingest.faults import checkpoint
-from ingest.read.discover import discover, relative_source
-from ingest.runner.plan import Plan, after_run
-from ingest.runner.plan import plan_run as plan_files
+from ingest.read.discover import relative_source
+from ingest.runner.plan import RunError, RunPlan, after_run, check_folders, plan_run
 from ingest.runner.recurring import strip_recurring_lines
 from ingest.runner.summary import RunSummary
-from ingest.runner.units import (  # re-exported: how a run is cut into units
-    Job,
-    SpillPart,
-    WorkUnit,
-    batch_size,
-    batched,
-    process_files,
-    spill_batch,
-    spill_units,
-)
-from ingest.steps.document import (  # re-exported: the per-document steps' public names
-    DocumentTimeout,
-    Step,
-    clean_step,
-    document_steps,
-    language_step,
-    length_step,
-    normalize_step,
-    process_document,
-    process_file,
-    time_limit,
-)
-from ingest.store.commit import apply, carry_over, is_sealed, recover, seal, staging_dir
+from ingest.runner.units import Job, SpillPart, spill_units
+from ingest.store.commit import apply, carry_over, is_sealed, seal, staging_dir
 from ingest.store.fs import remove_tree
 from ingest.store.lock import LockBusy, LockError, run_lock
-from ingest.store.manifest import FileState, is_legacy_manifest, load_manifest
 from ingest.store.write import prepare_staging
 
 __all__ = [
-    "DocumentTimeout",
-    "Job",
     "RunError",
     "RunPlan",
     "RunSummary",
-    "SpillPart",
-    "Step",
-    "WorkUnit",
-    "batch_size",
-    "batched",
-    "clean_step",
+    "check_folders",
     "commit_run",
-    "document_steps",
-    "language_step",
-    "length_step",
-    "normalize_step",
-    "process_document",
-    "process_file",
-    "process_files",
+    "locked_output",
+    "plan_run",
     "run",
-    "spill_batch",
-    "time_limit",
+    "run_staging",
 ]
-
-
-class RunError(Exception):
-    """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
-
-
-def list_raw_files(raw_root: Path) -> list[Path]:
-    if not raw_root.is_dir():
-        raise RunError(f"raw folder not found: {raw_root}")
-    return list(discover(raw_root))
-
-
-@dataclass
-class RunPlan:
-    """A run's identity and the files it has to process, decided under OUT's lock."""
-
-    run_id: str
-    started: datetime
-    clock_start: float
-    files: Plan
-    recovered_runs: list[str]
-    config_hash: str = ""
-    owners: dict[str, str] | None = None
-    """Source path -> the run whose rows of it are in the dataset (from the manifest before this run)."""
-    legacy: bool = False
-    """The manifest predates retry records: superseded rows are looked for in every part."""
-
-
-PIPELINE_FAILURES = frozenset({"internal_error", "timeout", "worker_crashed"})
-
-
-def files_to_redo(out: Path, manifest: dict[str, FileState], mode: str | None) -> frozenset[str]:
-    """Relative paths of ingested files that `--reprocess MODE` processes again: `all` of them, those with a
-    row in `rejected/` (`rejected`), or those with a document the pipeline itself failed on
-    (`internal_error`: reasons internal_error, timeout, worker_crashed)."""
-    if mode is None:
-        return frozenset()
-    if mode == "all":
-        return frozenset(manifest)
-    if mode not in REPROCESS_MODES:
-        raise RunError(f"--reprocess {mode}: expected one of {', '.join(REPROCESS_MODES)}")
-    if not (out / "rejected").exists():
-        return frozenset()
-    table = pq.read_table(out / "rejected", columns=["source_path", "reason"]).to_pylist()
-    wanted = (lambda r: True) if mode == "rejected" else (lambda r: r in PIPELINE_FAILURES)
-    return frozenset(row["source_path"] for row in table if wanted(row["reason"]))
-
-
-def plan_run(
-    raw_root: Path, out: Path, config: IngestConfig | None = None, reprocess: str | None = None
-) -> RunPlan:
-    """Finish or discard what crashed runs left (commit.recover), then compare the raw folder with the
-    manifest of ingested files. Call with OUT's run lock held."""
-    clock_start = time.perf_counter()
-    started = datetime.now(UTC)
-    run_id = new_run_id(started)
-    paths = list_raw_files(raw_root)
-    recovered = recover(out)
-    files, manifest, digest = _compare(raw_root, out, paths, run_id, config, reprocess)
-    owners = {rel: state.run_id for rel, state in manifest.items()}
-    return RunPlan(run_id, started, clock_start, files, recovered, digest, owners, is_legacy_manifest(out))
-
-
-def _compare(
-    raw_root: Path,
-    out: Path,
-    paths: list[Path],
-    run_id: str,
-    config: IngestConfig | None,
-    reprocess: str | None,
-) -> tuple[Plan, dict[str, FileState], str]:
-    digest = config_hash(config or IngestConfig(), output_only=True)
-    manifest = load_manifest(out)
-    redo = files_to_redo(out, manifest, reprocess)
-    return plan_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION, redo), manifest, digest
-
-
-def preview(raw_root: Path, out: Path, config: IngestConfig, reprocess: str | None = None) -> Plan:
-    """What a run would do now (`--dry-run`), without taking the lock or changing anything in OUT."""
-    check_folders(raw_root, out)
-    return _compare(raw_root, out, list_raw_files(raw_root), "dry-run", config, reprocess)[0]
-
-
-def new_run_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _base_summary(raw_root: Path, out: Path, plan: RunPlan) -> RunSummary:
@@ -275,24 +150,6 @@ def commit_run(
     seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))
     apply(staging, out)
     return summary
-
-
-def _inside(inner: Path, outer: Path) -> bool:
-    return inner == outer or outer in inner.parents
-
-
-def check_folders(raw_root: Path, out: Path) -> None:
-    """Run-level preconditions, checked before any work: the raw folder exists, and RAW and OUT do not
-    overlap (OUT inside RAW would ingest its own output; RAW inside OUT would be deleted with a swapped-out
-    version)."""
-    if not raw_root.is_dir():
-        raise RunError(f"raw folder not found: {raw_root}")
-    raw, dest = raw_root.resolve(), out.resolve()
-    if _inside(dest, raw) or _inside(raw, dest):
-        raise RunError(
-            f"the raw folder and the output folder overlap ({raw_root} and {out}): "
-            "pick an output folder outside the raw folder, and a raw folder outside the output folder"
-        )
 
 
 def _probe_writable(out: Path) -> None:

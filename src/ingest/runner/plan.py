@@ -1,4 +1,5 @@
-"""Planning a run: which raw files are new, changed, to retry, unchanged or missing, against the manifest.
+"""Planning a run: the run-level checks, then which raw files are new, changed, to retry, unchanged or
+missing, against the manifest (`plan_run` under the lock, `preview` without it).
 
 Size and mtime decide cheaply (as rsync and make do: a rewrite that keeps both is not noticed); only a file
 whose size or mtime moved is hashed, and one whose bytes turn out unchanged (touched, copied back) is not
@@ -9,13 +10,20 @@ hashed either: its rejection row says why. The rules are in `ingest.store.manife
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.read.discover import relative_source
+import pyarrow.parquet as pq
+
+from ingest import PIPELINE_VERSION
+from ingest.config import REPROCESS_MODES, IngestConfig, config_hash
+from ingest.read.discover import discover, relative_source
 from ingest.read.entry import entry_problem, problem_digest
-from ingest.store.manifest import DONE, RETRY, RETRY_LIMIT, FileState
+from ingest.store.commit import recover
+from ingest.store.manifest import DONE, RETRY, RETRY_LIMIT, FileState, is_legacy_manifest, load_manifest
 
 
 @dataclass
@@ -45,7 +53,7 @@ def file_hash(path: Path) -> str:
         return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
-def plan_run(
+def compare_files(
     paths: Sequence[Path],
     raw_root: Path,
     manifest: dict[str, FileState],
@@ -121,3 +129,106 @@ def after_run(states: dict[str, FileState], retry: set[str]) -> list[FileState]:
             state = replace(state, status=RETRY if state.attempts < RETRY_LIMIT else DONE)
         result.append(state)
     return result
+
+
+class RunError(Exception):
+    """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
+
+
+def list_raw_files(raw_root: Path) -> list[Path]:
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
+    return list(discover(raw_root))
+
+
+@dataclass
+class RunPlan:
+    """A run's identity and the files it has to process, decided under OUT's lock."""
+
+    run_id: str
+    started: datetime
+    clock_start: float
+    files: Plan
+    recovered_runs: list[str]
+    config_hash: str = ""
+    owners: dict[str, str] | None = None
+    """Source path -> the run whose rows of it are in the dataset (from the manifest before this run)."""
+    legacy: bool = False
+    """The manifest predates retry records: superseded rows are looked for in every part."""
+
+
+PIPELINE_FAILURES = frozenset({"internal_error", "timeout", "worker_crashed"})
+
+
+def files_to_redo(out: Path, manifest: dict[str, FileState], mode: str | None) -> frozenset[str]:
+    """Relative paths of ingested files that `--reprocess MODE` processes again: `all` of them, those with a
+    row in `rejected/` (`rejected`), or those with a document the pipeline itself failed on
+    (`internal_error`: reasons internal_error, timeout, worker_crashed)."""
+    if mode is None:
+        return frozenset()
+    if mode == "all":
+        return frozenset(manifest)
+    if mode not in REPROCESS_MODES:
+        raise RunError(f"--reprocess {mode}: expected one of {', '.join(REPROCESS_MODES)}")
+    if not (out / "rejected").exists():
+        return frozenset()
+    table = pq.read_table(out / "rejected", columns=["source_path", "reason"]).to_pylist()
+    wanted = (lambda r: True) if mode == "rejected" else (lambda r: r in PIPELINE_FAILURES)
+    return frozenset(row["source_path"] for row in table if wanted(row["reason"]))
+
+
+def plan_run(
+    raw_root: Path, out: Path, config: IngestConfig | None = None, reprocess: str | None = None
+) -> RunPlan:
+    """Finish or discard what crashed runs left (commit.recover), then compare the raw folder with the
+    manifest of ingested files. Call with OUT's run lock held."""
+    clock_start = time.perf_counter()
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    paths = list_raw_files(raw_root)
+    recovered = recover(out)
+    files, manifest, digest = _compare(raw_root, out, paths, run_id, config, reprocess)
+    owners = {rel: state.run_id for rel, state in manifest.items()}
+    return RunPlan(run_id, started, clock_start, files, recovered, digest, owners, is_legacy_manifest(out))
+
+
+def _compare(
+    raw_root: Path,
+    out: Path,
+    paths: list[Path],
+    run_id: str,
+    config: IngestConfig | None,
+    reprocess: str | None,
+) -> tuple[Plan, dict[str, FileState], str]:
+    digest = config_hash(config or IngestConfig(), output_only=True)
+    manifest = load_manifest(out)
+    redo = files_to_redo(out, manifest, reprocess)
+    return compare_files(paths, raw_root, manifest, run_id, digest, PIPELINE_VERSION, redo), manifest, digest
+
+
+def preview(raw_root: Path, out: Path, config: IngestConfig, reprocess: str | None = None) -> Plan:
+    """What a run would do now (`--dry-run`), without taking the lock or changing anything in OUT."""
+    check_folders(raw_root, out)
+    return _compare(raw_root, out, list_raw_files(raw_root), "dry-run", config, reprocess)[0]
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _inside(inner: Path, outer: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
+def check_folders(raw_root: Path, out: Path) -> None:
+    """Run-level preconditions, checked before any work: the raw folder exists, and RAW and OUT do not
+    overlap (OUT inside RAW would ingest its own output; RAW inside OUT would be deleted with a swapped-out
+    version)."""
+    if not raw_root.is_dir():
+        raise RunError(f"raw folder not found: {raw_root}")
+    raw, dest = raw_root.resolve(), out.resolve()
+    if _inside(dest, raw) or _inside(raw, dest):
+        raise RunError(
+            f"the raw folder and the output folder overlap ({raw_root} and {out}): "
+            "pick an output folder outside the raw folder, and a raw folder outside the output folder"
+        )
