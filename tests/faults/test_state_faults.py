@@ -85,16 +85,17 @@ def test_a_read_only_lock_file_still_locks(tmp_path: Path) -> None:
     assert run(raw, out, SERIAL).documents_kept == 1
 
 
-CHILD_HOLDS = """
+CHILD_HOLDS = r"""
 import os, sys, time
 from pathlib import Path
 from ingest.store.lock import run_lock
 with run_lock(Path(sys.argv[1])):
     if os.fork() == 0:            # a worker forked while the lock is held
-        print("child", flush=True)  # fork's after-child hooks have run by now
+        os.write(1, b"child\n")   # one write each: the lines cannot interleave; the child's
+                                  # after-fork hooks have run by now
         time.sleep(30)
         os._exit(0)
-    print("forked", flush=True)
+    os.write(1, b"forked\n")
     os._exit(0)                   # the parent dies; its child lives on
 """
 

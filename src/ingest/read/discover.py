@@ -57,7 +57,11 @@ def relative_source(path: Path, raw_root: Path) -> str:
     bytes escaped, `caf\\xe9.txt`, so it can be hashed into an id and written to Parquet; the file itself
     is still opened by its real name.
     """
-    rel = path.relative_to(raw_root).as_posix()
+    text, root = os.fspath(path), os.fspath(raw_root)
+    if os.sep == "/" and text.startswith(root + "/") and root not in (".", ""):
+        rel = text[len(root) + 1 :]  # what relative_to gives, without its cost on 100,000 paths
+    else:
+        rel = path.relative_to(raw_root).as_posix()
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:

@@ -20,7 +20,7 @@ Rules (docs/concepts/incremental.md):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pyarrow as pa
@@ -65,14 +65,19 @@ def load_manifest(out: Path) -> dict[str, FileState]:
     path = out / MANIFEST
     if not path.exists():
         return {}
-    known = {f.name for f in fields(FileState)}
-    rows = pq.read_table(path).to_pylist()  # a manifest of an older version lacks the newer columns
-    return {row["source_path"]: FileState(**{k: v for k, v in row.items() if k in known}) for row in rows}
+    table = pq.read_table(path)  # a manifest of an older version lacks the newer columns
+    names = [f.name for f in fields(FileState) if f.name in table.column_names]
+    columns = [table.column(name).to_pylist() for name in names]
+    return {row[0]: FileState(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)}
 
 
 def manifest_table(states: Iterable[FileState]) -> pa.Table:
-    rows = sorted((asdict(s) for s in states), key=lambda r: r["source_path"])
-    return pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA)
+    """The manifest as a table sorted by source path, built column by column (a dataset of 100,000 files
+    has a manifest of 100,000 rows, written by every run)."""
+    ordered = sorted(states, key=lambda s: s.source_path)
+    return pa.table(
+        {name: [getattr(s, name) for s in ordered] for name in MANIFEST_SCHEMA.names}, MANIFEST_SCHEMA
+    )
 
 
 def is_legacy_manifest(out: Path) -> bool:
