@@ -1,4 +1,5 @@
-"""Prefect flow for `ingest`: orchestration only; every step is a library call from `ingest.runner.pipeline`.
+"""Prefect flow for `ingest`: orchestration only. The flow runs the library's one run skeleton
+(`ingest.runner.pipeline.run`) with its own executor: Prefect tasks over the same work units.
 
 Tasks work on batches of files, never one document each: a Prefect task costs about 10 ms of client and
 server CPU here, more than cleaning a document. Extraction, cleaning and language detection are CPU-bound:
@@ -18,6 +19,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import argparse
 import contextlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +28,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from ingest.config import IngestConfig, load_config
 from ingest.runner.batch_pool import batch_pool, run_batch
-from ingest.runner.pipeline import RunPlan, check_folders, commit_run, locked_output, plan_run, run_staging
+from ingest.runner.pipeline import run
 from ingest.runner.report import summary_markdown, summary_tables
 from ingest.runner.units import Job, SpillPart, WorkUnit, work_units
-
-
-@task(name="plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def plan_task(raw: Path, out: Path, config: IngestConfig) -> RunPlan:
-    return plan_run(raw, out, config)
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -46,9 +42,12 @@ def process_batch_task(unit: WorkUnit, job: Job) -> SpillPart:
     return run_batch(unit, job)
 
 
-@task(name="dedup-and-commit", cache_policy=NO_CACHE)
-def finish_task(parts: list[SpillPart], raw: Path, out: Path, config_path: str | None, plan: RunPlan) -> dict:
-    return commit_run(parts, raw, out, load_config(config_path), plan).to_dict()
+def batch_tasks(paths: Sequence[Path], job: Job, progress: object = None) -> list[SpillPart]:
+    """The flow's executor for the run skeleton (`ingest.runner.pipeline.Executor`): the run's work units,
+    cut as the library cuts them, each a `process-batch` task; the spill parts in discovery order."""
+    units = list(work_units(paths, job.raw_root, job.config, job.config.effective_workers()))
+    futures = process_batch_task.map(units, unmapped(job))
+    return [future.result() for future in futures]
 
 
 # Two task threads per core: a batch is always queued in the worker pool while another task's Prefect
@@ -69,25 +68,15 @@ def local_workers(settings: IngestConfig) -> contextlib.AbstractContextManager[o
 def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None, wait: bool = False) -> dict:
     """Raw folder in, Parquet dataset out; returns the run summary (also written under OUT/_runs/).
 
-    Holds OUT's run lock from start to end, like `python -m ingest`; `wait` queues behind a running job.
-    `dedup-and-commit` runs in this process once every batch is spilled (module docstring).
+    The library's run skeleton (`ingest.runner.pipeline.run`) with the flow's executor: lock, plan, batch
+    tasks, cross-document step, dedup and commit, as `python -m ingest` does them; `wait` queues behind a
+    running job.
     """
     logger = get_run_logger()
     raw_path, out_path = Path(raw), Path(out)
     settings = load_config(config)
-    check_folders(raw_path, out_path)
-    with locked_output(out_path, wait), local_workers(settings):
-        plan = plan_task(raw_path, out_path, quote(settings))
-        with run_staging(out_path, plan) as staging:
-            parts: list[SpillPart] = []
-            if staging is not None:
-                files = plan.files.to_process
-                job = Job(raw_path, settings, staging, plan.started)
-                units = list(work_units(files, raw_path, settings, settings.effective_workers()))
-                futures = process_batch_task.map(units, unmapped(job))
-                parts = [f.result() for f in futures]
-            # quote(): Prefect would otherwise walk the plan's per-file states looking for futures
-            summary = finish_task(parts, raw_path, out_path, config, quote(plan))
+    with local_workers(settings):
+        summary = run(raw_path, out_path, settings, wait=wait, executor=batch_tasks).to_dict()
     if not summary["committed"]:
         logger.info("nothing to do: no new or changed files in %s", raw_path)
         return summary

@@ -32,6 +32,7 @@ from ingest.store.lock import LockBusy, LockError, run_lock
 from ingest.store.write import prepare_staging
 
 __all__ = [
+    "Executor",
     "RunError",
     "RunPlan",
     "RunSummary",
@@ -163,6 +164,12 @@ def _probe_writable(out: Path) -> None:
         raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
 
 
+Executor = Callable[[Sequence[Path], Job, Callable[[int], None] | None], list[SpillPart]]
+"""How a run's files get processed: given the files, the run's `Job` and a progress callback (files done),
+return the spill parts in discovery order. `units.spill_units` (worker processes of this machine) is the
+default; the Prefect flow passes one that maps its batch tasks over the same work units."""
+
+
 def run(
     raw_root: Path,
     out: Path,
@@ -171,38 +178,30 @@ def run(
     on_files: Callable[[int], None] | None = None,
     wait: bool = False,
     reprocess: str | None = None,
+    executor: Executor = spill_units,
 ) -> RunSummary:
-    """The whole job: new, changed and retried raw files in, dataset updated, summary out.
+    """The whole job, the one skeleton every entry point runs: lock, plan, process (by `executor`),
+    cross-document step, dedup, commit, summary. New, changed and retried raw files in, dataset updated.
 
-    Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing.
+    Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing;
+    `reprocess` redoes ingested files (`config.REPROCESS_MODES`).
     """
     check_folders(raw_root, out)
     try:
-        return _run(raw_root, out, config, progress, on_files, wait, reprocess)
+        with locked_output(out, wait):
+            plan = plan_run(raw_root, out, config, reprocess)
+            if on_files:
+                on_files(len(plan.files.to_process))
+            with run_staging(out, plan) as staging:
+                parts = []
+                if staging is not None:
+                    parts = executor(
+                        plan.files.to_process, Job(raw_root, config, staging, plan.started), progress
+                    )
+                    checkpoint("run:processed")
+                return commit_run(parts, raw_root, out, config, plan)
     except OSError as exc:  # disk full, a folder gone read-only, a file system gone
         raise RunError(f"cannot update {out}: {exc.strerror or exc}") from exc
-
-
-def _run(
-    raw_root: Path,
-    out: Path,
-    config: IngestConfig,
-    progress: Callable[[int], None] | None,
-    on_files: Callable[[int], None] | None,
-    wait: bool,
-    reprocess: str | None,
-) -> RunSummary:
-    with locked_output(out, wait):
-        plan = plan_run(raw_root, out, config, reprocess)
-        if on_files:
-            on_files(len(plan.files.to_process))
-        with run_staging(out, plan) as staging:
-            parts = []
-            if staging is not None:
-                job = Job(raw_root, config, staging, plan.started)
-                parts = spill_units(plan.files.to_process, job, progress)
-                checkpoint("run:processed")
-            return commit_run(parts, raw_root, out, config, plan)
 
 
 @contextmanager
