@@ -166,46 +166,35 @@ class _ZstdReader(io.RawIOBase):
         super().close()
 
 
-class _Gzip(gzip.GzipFile):
-    """A gzip reader over an open file that it closes with itself (GzipFile leaves a given file open)."""
+class _ClosesItsFile:
+    """A decompressing reader that closes the file it reads with itself (the standard library's readers
+    leave a file object they were given open)."""
 
+    _owned_file: BinaryIO
+
+    def close(self) -> None:
+        try:
+            super().close()  # type: ignore[misc]
+        finally:
+            self._owned_file.close()
+
+
+class _Gzip(_ClosesItsFile, gzip.GzipFile):
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(fileobj=raw, mode="rb")
         self._owned_file = raw
 
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._owned_file.close()
 
-
-class _Bz2(bz2.BZ2File):
-    """A bzip2 reader over an open file that it closes with itself."""
-
+class _Bz2(_ClosesItsFile, bz2.BZ2File):
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(raw, "rb")
         self._owned_file = raw
 
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._owned_file.close()
 
-
-class _Xz(lzma.LZMAFile):
-    """An xz reader over an open file that it closes with itself."""
-
+class _Xz(_ClosesItsFile, lzma.LZMAFile):
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(raw, "rb")
         self._owned_file = raw
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._owned_file.close()
 
 
 def open_stream(path: Path) -> tuple[BinaryIO, str | None]:
