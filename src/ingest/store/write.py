@@ -29,7 +29,7 @@ OUTPUTS = ("documents", "rejected")
 
 
 class RowDecisions(Protocol):
-    """Run-level decisions per spilled row, in row order (`dedup.decide.Decisions` is one): a value other
+    """Run-level decisions per spilled row, in row order (`dedup.columns.Decisions` is one): a value other
     than None replaces the row's own `reason`, `detail` or `duplicate_of`."""
 
     reason: list[str | None]
