@@ -20,8 +20,8 @@ def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
     """Move what follows a premature `</html>` into the page's <body>, as browsers show it.
 
     libxml2 makes content after the document's end tag a second top-level <html> element, which
-    trafilatura and the recall step never see; one dev page's whole article sits there (after a
-    template printed `</body></html>` early). Returns `tree`, modified in place."""
+    trafilatura and the recall step never see; a template that prints `</body></html>` too early leaves
+    a whole article there. Returns `tree`, modified in place."""
     trailing = [el for el in tree.itersiblings() if isinstance(el.tag, str)]
     if not trailing:
         return tree
