@@ -176,7 +176,14 @@ def test_config_is_a_leaf_and_imports_fast() -> None:
     heavy = {"trafilatura", "numpy", "pyarrow", "prefect", "lxml", "langdetect", "ingest.clean.cleaner"}
     assert not heavy & loaded
     ours = {m for m in loaded if m.startswith("ingest")}
-    assert ours == {"ingest", "ingest.config", "ingest.config_check", "ingest.config_dump"}
+    assert ours == {
+        "ingest",
+        "ingest.config",
+        "ingest.config_check",
+        "ingest.config_clean",
+        "ingest.config_dedup",
+        "ingest.config_dump",
+    }
 
 
 def test_cli_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ LAYERS = {
     "document": 1,
     "faults": 1,
     "config": 1,
+    "config_clean": 0.6,
+    "config_dedup": 0.6,
     "config_dump": 0.5,
     "config_check": 0.4,
     "clean.rules": 0.3,
@@ -36,7 +38,7 @@ LAYERS = {
 }
 """Higher imports lower only. `clean.rules` (the rule engine, standard library only) sits below the config,
 which checks a config's rule files when it is built; `config_check` and `config_dump` are the config's own
-helpers."""
+helpers, `config_clean` and `config_dedup` hold some of its sections."""
 
 
 def unit_of(module: str) -> str:

@@ -29,6 +29,7 @@ from trafilatura.xml import xmltotxt
 
 from ingest.extract import block_filter as extract_filter
 from ingest.extract import recall as extract_recall
+from ingest.extract.segment import segments
 
 CACHE = Path(os.environ.get("HTML_EXP_CACHE", "/tmp/html_filter_exp.pkl"))
 NEW = (  # candidate features of `extract_filter.block_features` (tried at 4f9ca5e; absent ones are skipped)
@@ -42,7 +43,7 @@ def page_examples(case: dict) -> dict:
     gold_tokens = extract_filter._WORD.findall(case["text"])
     gold_shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
     gold_joined = f" {' '.join(gold_tokens)} "
-    segs = extract_recall.segments(tree)
+    segs = segments(tree)
     candidates, cover, rfeatures = extract_recall.recall_features(segs, text)
     texts = [s.text for s in segs]
     page = {

@@ -2,7 +2,7 @@
 
 Data: the 709 dev pages (`../shared/eval/dev/raw-html`, WCXB development split, CC-BY-4.0) and their gold
 text; nothing from held-out sets. Each page goes through trafilatura as `extract.main_text` runs it (default
-pass and recall pass, the longer kept); the page is cut into segments (`extract_recall.segments`) and every
+pass and recall pass, the longer kept); the page is cut into segments (`segments`) and every
 segment of at least MIN_WORDS words that trafilatura's text does not already hold is one example, with
 `extract_recall.recall_features`. Label: article when at least half of its word 4-shingles occur in the gold
 text (`html_train._label`). Weight: its word count.
@@ -45,6 +45,8 @@ from trafilatura.xml import xmltotxt
 
 from ingest.extract import block_filter as extract_filter
 from ingest.extract import recall as extract_recall
+from ingest.extract.segment import segments
+from ingest.extract.trees import article_scores
 
 OUT = extract_recall.MODEL
 THRESHOLD = 0.5
@@ -56,7 +58,7 @@ def page_examples(case: dict) -> dict:
     """One page: trafilatura's text and output tree (XML), the shipped filter's choices, the page's
     segment texts, which of them trafilatura's text covers, and one example per candidate segment."""
     tree, text, body = extracted_page(case)
-    segs = extract_recall.segments(tree)
+    segs = segments(tree)
     candidates, cover, features = extract_recall.recall_features(segs, text)
     texts = [s.text for s in segs]
     gold_tokens = extract_filter._WORD.findall(case["text"])
@@ -78,7 +80,7 @@ def page_examples(case: dict) -> dict:
         page["body"] = etree.tostring(body, encoding="unicode")
         model = extract_filter.load_model()
         _, _, block_features = extract_filter.block_features(deepcopy(body), tree)
-        scores = extract_filter.article_scores(block_features, model)
+        scores = article_scores(block_features, model)
         page["keep"] = [s >= model["threshold"] for s in scores]
     return page
 

@@ -10,7 +10,7 @@ fewer than four words: when its words occur in that order in the gold text). Wei
 Model: scikit-learn HistGradientBoostingClassifier, depth 3, at most 150 trees (scikit-learn's early stopping
 keeps about 60-70), learning rate 0.1, fitted BAG = 5 times with early-stopping seeds 0-4 and shipped as
 their mean log-odds (`export_bag`: the bag removes the 0.001 that the seed alone moves the CV score),
-exported tree by tree to JSON (inference: `extract_filter.article_scores`, a numpy walk).
+exported tree by tree to JSON (inference: `article_scores`, a numpy walk).
 A block is dropped when its article probability is below THRESHOLD.
 
 Evaluation: 5-fold cross-validation grouped by site (URL host): the printed shingle P/R/F1 (score.py's
@@ -41,7 +41,9 @@ from trafilatura.xml import xmltotxt
 
 from ingest.config import ExtractConfig
 from ingest.extract import block_filter as extract_filter
-from ingest.extract.html import parse_page, recall_result
+from ingest.extract.html import recall_result
+from ingest.extract.page import parse_page
+from ingest.extract.trees import article_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev"
@@ -186,10 +188,10 @@ def fit_bag(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> list[HistGradientBoo
 def write_checked(
     models: list[HistGradientBoostingClassifier], exported: dict, rows: list[dict], x: np.ndarray, out: Path
 ) -> None:
-    """Write the exported trees only if our walk (`extract_filter.article_scores`) gives scikit-learn's
+    """Write the exported trees only if our walk (`article_scores`) gives scikit-learn's
     probabilities (of the mean log-odds, for a bag) on the first 5000 training rows (feature dicts `rows`,
     matrix `x`)."""
-    check = extract_filter.article_scores(rows[:5000], exported)
+    check = article_scores(rows[:5000], exported)
     raw = np.mean([model.decision_function(x[:5000]) for model in models], axis=0)
     diff = np.abs(np.array(check) - 1.0 / (1.0 + np.exp(-raw))).max()
     print(f"exported model vs scikit-learn: max |dp| {diff:.2e} on {min(5000, len(rows))} rows")

@@ -21,7 +21,8 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from ingest.config import DedupConfig
-from ingest.dedup.decide import PriorDocs, RunDocs, decide
+from ingest.dedup.columns import PriorDocs, RunDocs
+from ingest.dedup.decide import decide
 
 SETTINGS = DedupConfig()
 

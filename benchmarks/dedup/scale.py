@@ -28,8 +28,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.config import DedupConfig
-from ingest.dedup.decide import UnionFind, pair_similarity
 from ingest.dedup.minhash import MinHasher, band_keys
+from ingest.dedup.pairs import UnionFind, pair_similarity
 
 SETTINGS = DedupConfig()
 BATCH = 1000

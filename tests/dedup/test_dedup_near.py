@@ -13,9 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.config import DedupConfig, IngestConfig, RunConfig
-from ingest.dedup.decide import PriorDocs, RunDocs, bucket_pairs, decide
+from ingest.dedup.columns import PriorDocs, RunDocs
+from ingest.dedup.decide import decide
 from ingest.dedup.keys import assign_ids, minhash_step
 from ingest.dedup.minhash import MinHasher, band_keys, similarity
+from ingest.dedup.pairs import bucket_pairs
 from ingest.dedup.stage import dedup_spilled
 from ingest.document import Document
 from ingest.runner.pipeline import run

@@ -7,7 +7,8 @@ from samples import PAGE, PARAGRAPHS
 
 from ingest.config import ExtractConfig
 from ingest.document import Document
-from ingest.extract.html import extract_html, parse_page, repair_mojibake
+from ingest.extract.html import extract_html
+from ingest.extract.page import parse_page, repair_mojibake
 
 
 def test_main_text_and_metadata() -> None:
@@ -44,7 +45,7 @@ def test_headline_leaves_the_body() -> None:
 
 
 def test_is_headline_allows_a_site_suffix() -> None:
-    from ingest.extract.html import is_headline
+    from ingest.extract.title import is_headline
 
     assert is_headline("Council backs tram", "Council backs tram | Harbour Gazette")
     assert is_headline("COUNCIL BACKS  TRAM", "Council backs tram")
@@ -53,7 +54,7 @@ def test_is_headline_allows_a_site_suffix() -> None:
 
 
 def test_strip_site_name() -> None:
-    from ingest.extract.html import strip_site_name
+    from ingest.extract.title import strip_site_name
 
     assert (
         strip_site_name("Council backs tram | Harbour Gazette", "Harbour Gazette", None)
@@ -70,7 +71,7 @@ def test_strip_site_name() -> None:
 
 
 def test_choose_title_prefers_the_agreeing_h1() -> None:
-    from ingest.extract.html import choose_title
+    from ingest.extract.title import choose_title
 
     metas = ["Council backs tram extension after three-year debate | Harbour Gazette"]
     assert choose_title(
@@ -127,7 +128,7 @@ def test_container_metadata_is_kept_where_the_page_has_none() -> None:
 def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
     from lxml.html import fragment_fromstring
 
-    from ingest.extract.html import heading_text
+    from ingest.extract.title import heading_text
 
     assert heading_text(fragment_fromstring("<h1>Planning C<span>ycle</span> &amp;#8211; now</h1>")) == (
         "Planning Cycle \u2013 now"
@@ -142,7 +143,7 @@ def test_heading_text_joins_inline_pieces_and_splits_blocks() -> None:
 
 
 def test_choose_title_rules() -> None:
-    from ingest.extract.html import choose_title
+    from ingest.extract.title import choose_title
 
     headline = "Council backs tram extension after debate"
     metas = [f"{headline} | Harbour Gazette"]
@@ -172,7 +173,7 @@ def test_choose_title_rules() -> None:
 
 
 def test_site_name_that_is_the_headline_does_not_hide_the_h1() -> None:
-    from ingest.extract.html import choose_title
+    from ingest.extract.title import choose_title
 
     title = "Planting vs. Ordinary Planting"
     assert choose_title([title], [f"{title} \u2022 Gardenary"], title, "gardenary.com") == title
@@ -239,7 +240,7 @@ def test_block_filter_keeps_the_article_and_is_deterministic():
 
 
 def test_block_filter_tree_walk():
-    from ingest.extract.block_filter import article_scores
+    from ingest.extract.trees import article_scores
 
     model = {
         "features": ["a"],
@@ -354,7 +355,7 @@ def test_block_filter_vectorized_walk_equals_the_plain_walk() -> None:
     values and thresholds hit exactly must give the plain per-row walk's probabilities."""
     import random
 
-    from ingest.extract.block_filter import article_scores
+    from ingest.extract.trees import article_scores
 
     rng = random.Random(7)
 

@@ -10,7 +10,8 @@ from trafilatura.xml import xmltotxt
 from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.html import extract_html
-from ingest.extract.recall import insert_segments, recall_features, recover_blocks, segments
+from ingest.extract.recall import insert_segments, recall_features, recover_blocks
+from ingest.extract.segment import segments
 
 PROSE = (
     "The council said the new line would cut commuting times for thousands of residents in the eastern "

@@ -10,13 +10,8 @@ import pytest
 from ingest.dedup.keys import assign_ids
 from ingest.document import Document, Removal
 from ingest.store.commit import apply, carry_over, seal
-from ingest.store.write import (
-    DOCUMENTS_SCHEMA,
-    REJECTED_SCHEMA,
-    prepare_staging,
-    route_spill,
-    spill_documents,
-)
+from ingest.store.schema import DOCUMENTS_SCHEMA, REJECTED_SCHEMA
+from ingest.store.write import prepare_staging, route_spill, spill_documents
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -3,6 +3,7 @@
 Input is one row per document of the run (`RunDocs`: ids, hashes, the fields the canonical rule reads, and
 MinHash signatures), plus the documents of earlier runs that the cross-run index returned (`PriorDocs`).
 No document text is needed, so a million-document run decides on about 0.6 KB per document.
+The row types are in `columns`; candidate pairs, their verification and union-find are in `pairs`.
 
 1. Exact: kept documents with equal `content_hash` are linked.
 2. Near: LSH band keys; for each band, documents with an equal key are grouped (a sort-based group-by per
@@ -34,167 +35,10 @@ No document text is needed, so a million-document run decides on about 0.6 KB pe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
-import pyarrow as pa
 
-from ingest.dedup.minhash import SIGNATURE_DTYPE, band_key
-
-EMPTY_VALUE = np.uint32(0xFFFFFFFF)
-
-
-@dataclass
-class RunDocs:
-    """The columns of this run's documents that decisions read, row i = document i in output order."""
-
-    doc_id: list[str | None]
-    content_hash: list[str | None]
-    eligible: np.ndarray
-    """True for kept (not yet rejected) documents: the only ones that can be copies or canonical."""
-    published: list[str | None]
-    n_chars: np.ndarray
-    source_path: list[str]
-    source_record: list[int]
-    signatures: np.ndarray | None
-    """uint32[n, num_perm], or None when near-duplicate detection is off."""
-
-    def __len__(self) -> int:
-        return len(self.doc_id)
-
-
-@dataclass
-class PriorDocs:
-    """Documents kept by earlier runs that share a band key or exact hash with this run (from the index)."""
-
-    doc_id: list[str] = field(default_factory=list)
-    content_hash: list[str] = field(default_factory=list)
-    published: list[str | None] = field(default_factory=list)
-    n_chars: list[int] = field(default_factory=list)
-    source_path: list[str] = field(default_factory=list)
-    source_record: list[int] = field(default_factory=list)
-    ingested_at: list[str] = field(default_factory=list)
-    signatures: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.doc_id)
-
-    def without_superseded(self, sources: frozenset[str], current_ids: set[str]) -> PriorDocs:
-        """Drop entries of files whose rows this run supersedes, unless this run produced the same doc_id
-        again (same source, same text: still in the dataset, and already indexed)."""
-        keep = [
-            i
-            for i, (path, doc_id) in enumerate(zip(self.source_path, self.doc_id, strict=True))
-            if path not in sources or doc_id in current_ids
-        ]
-        pick = lambda values: [values[i] for i in keep]  # noqa: E731
-        return PriorDocs(
-            doc_id=pick(self.doc_id),
-            content_hash=pick(self.content_hash),
-            published=pick(self.published),
-            n_chars=pick(self.n_chars),
-            source_path=pick(self.source_path),
-            source_record=pick(self.source_record),
-            ingested_at=pick(self.ingested_at),
-            signatures=None if self.signatures is None else self.signatures[keep],
-        )
-
-
-@dataclass
-class Decisions:
-    reason: list[str | None]
-    detail: list[str | None]
-    duplicate_of: list[str | None]
-    similarity: list[float | None]
-    duplicate_count: np.ndarray
-    already_indexed: np.ndarray
-    """True for documents whose doc_id an earlier run's index already holds (not appended again)."""
-
-    @property
-    def rejected(self) -> int:
-        return sum(r is not None for r in self.reason)
-
-
-class UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = np.arange(n, dtype=np.int64)
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return int(root)
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def bucket_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
-    """int64[m, 2] pairs (i < j) of `ids` whose `keys` are equal: a sort-based group-by on one band's keys."""
-    if len(keys) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
-    k = keys[order]
-    same = k[1:] == k[:-1]
-    if not same.any():
-        return np.empty((0, 2), dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], ~same]))
-    sizes = np.diff(np.append(starts, len(k)))
-    out = []
-    two = starts[sizes == 2]
-    if len(two):
-        out.append(np.stack([ids[order[two]], ids[order[two + 1]]], axis=1))
-    for start, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
-        members = ids[order[start : start + size]]
-        head = members[:max_bucket]
-        i, j = np.triu_indices(len(head), k=1)
-        out.append(np.stack([head[i], head[j]], axis=1))
-        if size > max_bucket:
-            tail = members[max_bucket:]
-            out.append(np.stack([np.repeat(head, len(tail)), np.tile(tail, len(head))], axis=1))
-    pairs = np.concatenate(out)
-    return np.sort(pairs, axis=1)
-
-
-def unique_pairs(pairs: np.ndarray) -> np.ndarray:
-    if len(pairs) == 0:
-        return pairs.reshape(0, 2)
-    return np.unique(pairs, axis=0)
-
-
-def pair_similarity(sigs_a: np.ndarray, sigs_b: np.ndarray, chunk: int = 65536) -> np.ndarray:
-    """float64[m]: estimated Jaccard similarity of row i of `sigs_a` and row i of `sigs_b`."""
-    out = np.empty(len(sigs_a), dtype=np.float64)
-    for start in range(0, len(sigs_a), chunk):
-        a, b = sigs_a[start : start + chunk], sigs_b[start : start + chunk]
-        out[start : start + chunk] = (a == b).mean(axis=1)
-    return out
-
-
-def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, bands: int, max_bucket: int) -> np.ndarray:
-    """Unique pairs of `rows` (indices into `signatures`) sharing at least one LSH band key."""
-    if len(rows) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    found = []
-    sub = signatures[rows]
-    for band in range(bands):
-        keys = band_key(sub, band, bands)
-        found.append(bucket_pairs(keys, rows, max_bucket))
-        if sum(len(f) for f in found) > 4_000_000:
-            found = [unique_pairs(np.concatenate(found))]
-    return unique_pairs(np.concatenate(found))
-
-
-def estimated_containment(jaccard: np.ndarray, n_chars_a: np.ndarray, n_chars_b: np.ndarray) -> np.ndarray:
-    """float64[m]: estimated share of the shorter text's shingles found in the longer one (see module doc)."""
-    short = np.maximum(np.minimum(n_chars_a, n_chars_b), 1).astype(np.float64)
-    ratio = np.maximum(n_chars_a, n_chars_b) / short
-    return np.minimum(1.0, jaccard * (1.0 + ratio) / (1.0 + jaccard))
+from ingest.dedup.columns import EMPTY_VALUE, Decisions, PriorDocs, RunDocs
+from ingest.dedup.pairs import UnionFind, candidate_pairs, estimated_containment, pair_similarity
 
 
 def _sort_key(published: str | None, n_chars: int, source_path: str, source_record: int) -> tuple:
@@ -344,18 +188,3 @@ def _near_detail(sim: float, chars_a: int, chars_b: int, where: str) -> str:
         contained = float(estimated_containment(np.array([sim]), np.array([chars_a]), np.array([chars_b]))[0])
         text += f", containment of the shorter text {contained:.2f}"
     return f"{text} to {where}"
-
-
-def signatures_from_column(column: pa.ChunkedArray | pa.Array, num_perm: int) -> np.ndarray:
-    """uint32[n, num_perm] from a binary column of signatures; nulls (rejected documents) are all-empty."""
-    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    n = len(column)
-    out = np.full((n, num_perm), EMPTY_VALUE, dtype=SIGNATURE_DTYPE)
-    if n == 0:
-        return out
-    valid = np.asarray(column.is_valid())
-    if valid.any():
-        values = column.filter(pa.array(valid)).to_pylist()
-        if all(len(v) == num_perm * 4 for v in values):
-            out[valid] = np.frombuffer(b"".join(values), dtype=SIGNATURE_DTYPE).reshape(-1, num_perm)
-    return out

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ingest.dedup.decide import PriorDocs
+from ingest.dedup.columns import PriorDocs
 from ingest.dedup.minhash import ALGORITHM_VERSION, SIGNATURE_DTYPE, band_keys
 from ingest.store.commit import INDEX_DIR
 from ingest.store.fs import write_json_durable

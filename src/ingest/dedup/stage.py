@@ -23,7 +23,8 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.config import IngestConfig
-from ingest.dedup.decide import PriorDocs, RunDocs, decide, signatures_from_column
+from ingest.dedup.columns import PriorDocs, RunDocs, signatures_from_column
+from ingest.dedup.decide import decide
 from ingest.dedup.index import DOCS_SCHEMA, IndexParams, all_keys, lookup, write_run_index
 from ingest.store.write import (
     WriteResult,

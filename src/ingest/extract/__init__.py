@@ -1,6 +1,8 @@
-"""HTML to main text and metadata: trafilatura's extraction and the page screens around it (`html`), the
-learned block filter that drops boilerplate blocks from the main text (`block_filter`), and the recall step
-that adds back article paragraphs the main container left out (`recall`). The models are data files in
+"""HTML to main text and metadata. `html` is the step: it parses and repairs the page (`page`: mojibake,
+content after a premature `</html>`, consent banners), runs trafilatura, keeps the text the learned block
+filter judges article text (`block_filter`), adds back article paragraphs the main container left out
+(`recall`, over the page's text segments from `segment`), and picks the headline among the page's title
+candidates (`title`). Both learned models are tree ensembles walked by `trees`; they are data files in
 `models/`, trained by the scripts under training/.
 
 May import: ingest.document, ingest.config, ingest.faults.

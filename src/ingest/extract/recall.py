@@ -1,121 +1,36 @@
 """Recall step over the whole page: paragraphs trafilatura left out of the article container it chose.
 
-The page is cut into text segments (the text of one block element up to its next block child: a paragraph,
-a list item, a heading, a cell, a div's own text). A segment whose word shingles are mostly absent from
-trafilatura's text is a candidate; a small tree model over site-independent signals (length, punctuation,
-link density, page ancestors, distance in the page from the text trafilatura kept, how much of that text
-lies before and after it, whether it sits in a reader-comment thread, how many classed siblings repeat
-its structure) says whether it is article text. Candidates it keeps are inserted into trafilatura's output
-tree next to the trafilatura block that precedes them in the page, so the text stays in document order.
-No site names and no words of the text; the only class/id vocabulary is that of comment threads
-(comment, disqus, reply, respond), general web markup that trafilatura's own comment selectors use too.
+The page is cut into text segments (`segment`: the text of one block element up to its next block child,
+such as a paragraph, a list item, a heading, a cell, a div's own text). A segment whose word shingles are
+mostly absent from trafilatura's text is a candidate; a small tree model over site-independent signals
+(length, punctuation, link density, page ancestors, distance in the page from the text trafilatura kept,
+how much of that text lies before and after it, whether it sits in a reader-comment thread, how many
+classed siblings repeat its structure) says whether it is article text. Candidates it keeps are inserted
+into trafilatura's output tree next to the trafilatura block that precedes them in the page, so the text
+stays in document order. No site names and no words of the text; the only class/id vocabulary is that of
+comment threads (comment, disqus, reply, respond), general web markup that trafilatura's own comment
+selectors use too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
-from ingest.extract.block_filter import article_scores, leaf_blocks, load_model
+from ingest.extract.block_filter import leaf_blocks, load_model
+from ingest.extract.segment import Segment, hidden, segments, shingles
+from ingest.extract.trees import article_scores
 
 MODEL = Path(__file__).resolve().parent / "models" / "html_recall_gbt.json"
 
-BLOCK = frozenset(
-    {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "pre", "section"}
-    | {"article", "main", "header", "footer", "aside", "nav", "ul", "ol", "dl", "dt", "dd", "table"}
-    | {"tbody", "thead", "tfoot", "tr", "figure", "figcaption", "form", "address", "center", "body"}
-    | {"html", "fieldset", "details", "summary", "hr", "caption", "legend", "menu"}
-)
-SKIP = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "option", "input"}
-    | {"textarea", "head", "title", "meta", "link", "object", "embed", "canvas", "video", "audio", "map"}
-)
 _WORD = re.compile(r"\w+")
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _COMMENT = re.compile(r"comment|disqus|repl(?:y|ies)|respond", re.I)
 """Class/id vocabulary of reader-comment threads (general web markup, as trafilatura's own comment
 selectors use: no site names)."""
-
-
-_CONTROLS = frozenset({"button", "select", "textarea"})
-
-
-def _wraps_page(el: _Element) -> bool:
-    """A form control that holds paragraphs: the parser nested the rest of the page inside a control
-    the markup never closed (`<button>` ... `<main>`), which a browser does not; its text is read."""
-    return el.tag in _CONTROLS and el.find(".//p") is not None
-
-
-@dataclass(slots=True)
-class Segment:
-    """One run of text of a block element (`owner`), in page order."""
-
-    owner: _Element
-    pieces: list[str] = field(default_factory=list)
-    link_chars: int = 0
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(self.pieces).split())
-
-
-def segments(tree: _Element) -> list[Segment]:
-    """The page's text segments in document order (empty ones left out)."""
-    out: list[Segment] = []
-    body = tree.find(".//body")
-    root = body if body is not None else tree
-    stack: list[Segment] = []
-
-    def add(text: str | None, in_link: bool) -> None:
-        if text:
-            seg = stack[-1]
-            seg.pieces.append(text)
-            if in_link:
-                seg.link_chars += len(text.strip())
-
-    def walk(el: _Element, in_link: bool) -> None:
-        add(el.text, in_link)
-        for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
-                if tag in BLOCK:
-                    out.append(stack[-1])
-                    stack.append(Segment(child))
-                    walk(child, in_link)
-                    out.append(stack.pop())
-                    stack[-1] = Segment(stack[-1].owner)
-                else:
-                    walk(child, in_link or tag == "a")
-            add(child.tail, in_link)
-
-    stack.append(Segment(root))
-    try:
-        walk(root, False)
-    except RecursionError:
-        return []
-    out.append(stack.pop())
-    return [s for s in out if s.pieces and s.text]
-
-
-def shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = _WORD.findall(text)
-    if len(tokens) < 4:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
-
-
-def hidden(el: _Element) -> bool:
-    """The element or an ancestor is hidden with an attribute or an inline style."""
-    for node in (el, *el.iterancestors()):
-        get = node.get
-        if get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN.search(get("style") or ""):
-            return True
-    return False
 
 
 MIN_WORDS = 5
