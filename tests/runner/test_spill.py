@@ -13,7 +13,8 @@ from ingest.config import IngestConfig, RunConfig
 from ingest.runner.batch_pool import batch_pool, run_batch
 from ingest.runner.pipeline import commit_run, plan_run, run, run_staging
 from ingest.runner.units import Job, WorkUnit, batch_size, batched, spill_unit
-from ingest.store.write import SPILL_SCHEMA, STAGING_PREFIX, spill_part
+from ingest.store.schema import SPILL_SCHEMA
+from ingest.store.write import STAGING_PREFIX, spill_part
 
 SERIAL = IngestConfig(run=RunConfig(workers=1))
 COMPARED = ["doc_id", "source_path", "source_record", "text", "title", "removed", "content_hash", "reason"]

@@ -33,7 +33,7 @@ from ingest.clean.corpus import (
 from ingest.config import IngestConfig
 from ingest.dedup.keys import assign_ids, minhash_step
 from ingest.document import Document, Removal
-from ingest.store.write import SPILL_SCHEMA
+from ingest.store.schema import SPILL_SCHEMA
 
 _COUNT_COLUMNS = ["url", "site", "text", "reason"]
 

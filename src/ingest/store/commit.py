@@ -49,7 +49,8 @@ from ingest.store.fs import (
     write_json_durable,
 )
 from ingest.store.manifest import MANIFEST, FileState, write_manifest
-from ingest.store.write import DOCUMENTS_SCHEMA, OUTPUTS, REJECTED_SCHEMA, STAGING_PREFIX, exchange
+from ingest.store.schema import DOCUMENTS_SCHEMA, REJECTED_SCHEMA
+from ingest.store.write import OUTPUTS, STAGING_PREFIX, exchange
 
 READY = "READY"
 SUMMARY = "summary.json"
