@@ -610,7 +610,8 @@ def _reference_line_stats(text: str) -> dict[str, float]:
     regexes: what `text_columns` must equal, value for value."""
     import math
 
-    from ingest.clean.features import _DATE, _SEPARATORS, _URLISH, STOPWORDS, WORD
+    from ingest.clean.linestats import _DATE, _SEPARATORS, _URLISH
+    from ingest.clean.tokens import STOPWORDS, WORD
 
     words = text.split()
     n_words, n_chars = len(words), len(text)
@@ -659,15 +660,15 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
     same double the plain per-line computation gives, for any characters (astral, case-changing,
     separators)."""
-    from ingest.clean.features import (
+    from ingest.clean.linestats import (
         LINE_STATS,
         N_TOKENS,
         SHORT_TOKENS,
-        WORD,
         cached_text_columns,
         cached_text_table,
         text_columns,
     )
+    from ingest.clean.tokens import WORD
 
     expected = [_reference_line_stats(t) for t in lines]
     for columns in (text_columns(lines), cached_text_columns(lines)):
@@ -718,7 +719,7 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
     for line in thread:
         assert line not in result.text.split("\n")
     from ingest.clean.cleaner import _comment_sections
-    from ingest.clean.features import prose_column, text_columns
+    from ingest.clean.linestats import prose_column, text_columns
 
     lines = [*_ARTICLE, *thread]
     reasons: list[str | None] = [None] * len(lines)
@@ -730,7 +731,7 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
 def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
     """Timestamps alone, or one author's name above each, are a live blog's entries, not comments."""
     from ingest.clean.cleaner import _comment_sections
-    from ingest.clean.features import prose_column, text_columns
+    from ingest.clean.linestats import prose_column, text_columns
     from ingest.clean.rules.engine import COMMENT_SECTION
 
     lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[example])
@@ -809,7 +810,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest.clean import features as clean_features
+    from ingest.clean import linestats as clean_linestats
     from ingest.clean.rules import engine as rules
 
     pages = [
@@ -819,8 +820,8 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
         for k in range(40)
     ]
     alone = [clean_text(page).text for page in pages]
-    monkeypatch.setattr(clean_features, "_CACHE_LINES", 8)
-    clean_features._cached_rows.clear()
+    monkeypatch.setattr(clean_linestats, "_CACHE_LINES", 8)
+    clean_linestats._cached_rows.clear()
     monkeypatch.setattr(rules, "_MEMO", 8)
     rules.DEFAULT_RULES._memo.clear()
     interval = sys.getswitchinterval()
@@ -865,7 +866,7 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
 def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
     """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
     from ingest.clean.cleaner import _comment_marks
-    from ingest.clean.features import text_columns
+    from ingest.clean.linestats import text_columns
 
     assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
 

@@ -28,14 +28,9 @@ from functools import lru_cache
 
 from ingest.clean.classifier import load_model
 from ingest.clean.cut import cut_at_paragraph
-from ingest.clean.features import (
-    SHORT_TOKENS,
-    WORD,
-    cached_text_table,
-    model_columns,
-    prose_column,
-)
+from ingest.clean.features import model_columns
 from ingest.clean.lines import Para, paragraphs
+from ingest.clean.linestats import SHORT_TOKENS, cached_text_table, prose_column
 from ingest.clean.normalize import normalize_text
 from ingest.clean.repeats import drop_repeats
 from ingest.clean.rules.engine import (
@@ -52,6 +47,7 @@ from ingest.clean.rules.engine import (
     RuleSet,
     rules_for,
 )
+from ingest.clean.tokens import WORD
 from ingest.config import CleanConfig
 from ingest.document import Removal
 
