@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean.classifier import load_model
-from ingest.clean.cleaner import CLASSIFIER_RULE, CleanConfig, clean_text
+from ingest.clean.classifier import CLASSIFIER_RULE, load_model
+from ingest.clean.cleaner import CleanConfig, clean_text
 from ingest.clean.lines import paragraphs
 from ingest.clean.marks import strip_markdown
 from ingest.clean.rules.engine import COMMENT_SECTION
@@ -718,25 +718,25 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
         assert line in result.text
     for line in thread:
         assert line not in result.text.split("\n")
-    from ingest.clean.cleaner import _comment_sections
+    from ingest.clean.comments import comment_sections
     from ingest.clean.linestats import prose_column, text_columns
 
     lines = [*_ARTICLE, *thread]
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
+    comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(_ARTICLE) + ["comment_section"] * len(thread)
 
 
 @pytest.mark.parametrize("example", range(len(COMMENT_SECTION.counterexamples)))
 def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
     """Timestamps alone, or one author's name above each, are a live blog's entries, not comments."""
-    from ingest.clean.cleaner import _comment_sections
+    from ingest.clean.comments import comment_sections
     from ingest.clean.linestats import prose_column, text_columns
     from ingest.clean.rules.engine import COMMENT_SECTION
 
     lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[example])
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
+    comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(lines)
 
 
@@ -864,11 +864,11 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
     )
 )
 def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
-    """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
-    from ingest.clean.cleaner import _comment_marks
+    """`comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
+    from ingest.clean.comments import comment_marks
     from ingest.clean.linestats import text_columns
 
-    assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
+    assert comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == comment_marks(lines)
 
 
 def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("models") / "article_lr.json"
+CLASSIFIER_RULE = "classifier:low_article_score"
+"""The removal reason of a line the classifier scores below its threshold."""
 
 CONTEXT_FEATURES: tuple[str, ...] = (
     "ctx_p_self",
