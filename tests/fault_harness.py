@@ -31,8 +31,21 @@ def add_articles(raw: Path, start: int, stop: int, version: int = 0) -> None:
         path.write_text(article(i + 100_000 * version), encoding="utf-8")
 
 
-def start(raw: Path, out: Path, config: Path | None = None, env: dict[str, str] | None = None):
-    """`python -m ingest` in a new session (its pid is its process group id), output captured."""
+def _interruptible() -> None:
+    """In the child before exec: Ctrl-C as a terminal delivers it. A shell that starts a job in the
+    background (CI runners do) leaves SIGINT ignored, and Python keeps an inherited SIG_IGN."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start(
+    raw: Path,
+    out: Path,
+    config: Path | None = None,
+    env: dict[str, str] | None = None,
+    interruptible: bool = False,
+):
+    """`python -m ingest` in a new session (its pid is its process group id), output captured;
+    `interruptible` gives it the default SIGINT disposition whatever the test runner inherited."""
     args = [sys.executable, "-m", "ingest", "--raw", str(raw), "--out", str(out), "--quiet"]
     if config is not None:
         args += ["--config", str(config)]
@@ -43,7 +56,12 @@ def start(raw: Path, out: Path, config: Path | None = None, env: dict[str, str] 
         **(env or {}),
     }
     return subprocess.Popen(
-        args, start_new_session=True, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        args,
+        start_new_session=True,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_interruptible if interruptible else None,
     )
 
 

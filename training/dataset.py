@@ -19,9 +19,10 @@ import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ingest.clean.cleaner import CleanConfig, clean_text, rule_reasons
+from ingest.clean.cleaner import CleanConfig, clean_text
 from ingest.clean.features import FEATURES, page_features
 from ingest.clean.lines import paragraphs
+from ingest.clean.reasons import rule_reasons
 
 DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "dev"
 RENDERINGS = ("raw-html-text", "raw-inscriptis", "raw-html2text", "gold")

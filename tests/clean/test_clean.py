@@ -15,10 +15,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean.classifier import load_model
-from ingest.clean.cleaner import CLASSIFIER_RULE, CleanConfig, clean_text
-from ingest.clean.lines import paragraphs, strip_markdown, unwrap, wrap_width
+from ingest.clean.classifier import CLASSIFIER_RULE, load_model
+from ingest.clean.cleaner import CleanConfig, clean_text
+from ingest.clean.lines import paragraphs
+from ingest.clean.marks import strip_markdown
 from ingest.clean.rules.engine import COMMENT_SECTION
+from ingest.clean.wrap import unwrap, wrap_width
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -163,7 +165,7 @@ def test_wrapped_paragraphs_without_blank_lines_between_are_unwrapped() -> None:
     by a line that would have fitted after it; a quarter of such breaks still reads as hard-wrapped."""
     import textwrap
 
-    from ingest.clean.lines import _GREEDY_SHARE, _greedy_breaks
+    from ingest.clean.wrap import _GREEDY_SHARE, _greedy_breaks
 
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds would "
@@ -261,7 +263,7 @@ def test_quoted_paragraph_wrapped_with_a_mark_on_every_line_is_rejoined_without_
 def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None:
     """`lynx -dump` numbers every link in page order, glued to the link text; footnote marks follow a word
     and are not glued to the next one, and a page with few numbered brackets is left alone."""
-    from ingest.clean.lines import strip_link_numbers
+    from ingest.clean.marks import strip_link_numbers
 
     page = "\n".join(
         [
@@ -287,7 +289,7 @@ def test_text_browser_link_numbers_are_removed_but_footnote_marks_stay() -> None
 
 
 def test_text_browser_image_placeholders_are_removed() -> None:
-    from ingest.clean.lines import strip_image_placeholders
+    from ingest.clean.marks import strip_image_placeholders
 
     assert strip_image_placeholders("[pinterest.png] Share [Photo-12.JPG]") == " Share "
     assert strip_image_placeholders("See [the report.pdf] and [1]") == "See [the report.pdf] and [1]"
@@ -297,7 +299,7 @@ def test_text_node_dump_is_rejoined_into_sentences() -> None:
     """A page printed one text node per line (BeautifulSoup's get_text("\\n")): inline links cut the
     sentence, the commas after them start lines. The sentences come back whole; a page without such
     cuts is returned unchanged."""
-    from ingest.clean.lines import join_inline_fragments
+    from ingest.clean.fragments import join_inline_fragments
 
     sentence = [
         "*** Follow me on ",
@@ -325,7 +327,7 @@ def test_text_node_dump_is_told_by_text_after_links_and_joins_after_open_bracket
     """A dump whose links are followed by words, not punctuation, is told by its lines that start with one
     space and go on in lower case; a node that ends in an opening bracket continues in the next one. A
     node of spaces alone stays a line break: menus print one between their links."""
-    from ingest.clean.lines import join_inline_fragments
+    from ingest.clean.fragments import join_inline_fragments
 
     sentence = ["Read the ", "report", " published by the council on Tuesday (", "PDF", " format) today"]
     lines = ["Home", " ", "About", "", *[*sentence, ""] * 5]
@@ -409,7 +411,8 @@ def test_page_laid_out_in_two_columns_is_read_one_column_after_the_other() -> No
     width) and the sidebar follows it, with its width; a data table of short cells stays as it is."""
     import textwrap
 
-    from ingest.clean.lines import _UNWRAPPED, split_columns
+    from ingest.clean.columns import split_columns
+    from ingest.clean.wrap import _UNWRAPPED
 
     paragraph = (
         "The national weather service said the combination of a spring tide and strong onshore winds "
@@ -607,7 +610,8 @@ def _reference_line_stats(text: str) -> dict[str, float]:
     regexes: what `text_columns` must equal, value for value."""
     import math
 
-    from ingest.clean.features import _DATE, _SEPARATORS, _URLISH, STOPWORDS, WORD
+    from ingest.clean.linestats import _DATE, _SEPARATORS, _URLISH
+    from ingest.clean.tokens import STOPWORDS, WORD
 
     words = text.split()
     n_words, n_chars = len(words), len(text)
@@ -656,15 +660,15 @@ def test_page_statistics_equal_line_by_line_statistics(lines: list[str]) -> None
     """`text_columns` reads a whole page at once (lookup tables, one regex pass): every value must be the
     same double the plain per-line computation gives, for any characters (astral, case-changing,
     separators)."""
-    from ingest.clean.features import (
+    from ingest.clean.linestats import (
         LINE_STATS,
         N_TOKENS,
         SHORT_TOKENS,
-        WORD,
         cached_text_columns,
         cached_text_table,
         text_columns,
     )
+    from ingest.clean.tokens import WORD
 
     expected = [_reference_line_stats(t) for t in lines]
     for columns in (text_columns(lines), cached_text_columns(lines)):
@@ -714,25 +718,25 @@ def test_comment_thread_goes_as_a_section(example: int) -> None:
         assert line in result.text
     for line in thread:
         assert line not in result.text.split("\n")
-    from ingest.clean.cleaner import _comment_sections
-    from ingest.clean.features import prose_column, text_columns
+    from ingest.clean.comments import comment_sections
+    from ingest.clean.linestats import prose_column, text_columns
 
     lines = [*_ARTICLE, *thread]
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
+    comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(_ARTICLE) + ["comment_section"] * len(thread)
 
 
 @pytest.mark.parametrize("example", range(len(COMMENT_SECTION.counterexamples)))
 def test_live_blog_timestamps_are_not_a_comment_thread(example: int) -> None:
     """Timestamps alone, or one author's name above each, are a live blog's entries, not comments."""
-    from ingest.clean.cleaner import _comment_sections
-    from ingest.clean.features import prose_column, text_columns
+    from ingest.clean.comments import comment_sections
+    from ingest.clean.linestats import prose_column, text_columns
     from ingest.clean.rules.engine import COMMENT_SECTION
 
     lines = _ARTICLE[:1] + list(COMMENT_SECTION.counterexamples[example])
     reasons: list[str | None] = [None] * len(lines)
-    _comment_sections(lines, reasons, prose_column(text_columns(lines)))
+    comment_sections(lines, reasons, prose_column(text_columns(lines)))
     assert reasons == [None] * len(lines)
 
 
@@ -806,7 +810,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from ingest.clean import features as clean_features
+    from ingest.clean import linestats as clean_linestats
     from ingest.clean.rules import engine as rules
 
     pages = [
@@ -816,8 +820,8 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
         for k in range(40)
     ]
     alone = [clean_text(page).text for page in pages]
-    monkeypatch.setattr(clean_features, "_CACHE_LINES", 8)
-    clean_features._cached_rows.clear()
+    monkeypatch.setattr(clean_linestats, "_CACHE_LINES", 8)
+    clean_linestats._cached_rows.clear()
     monkeypatch.setattr(rules, "_MEMO", 8)
     rules.DEFAULT_RULES._memo.clear()
     interval = sys.getswitchinterval()
@@ -833,7 +837,7 @@ def test_threads_sharing_the_line_memo_clean_as_one_thread_does(monkeypatch: pyt
 def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None:
     """`strip_markdown` skips `_BULLET` and `_BARE_MARKUP` by the line's first character: every code point
     either pattern can start with must pass the screen."""
-    from ingest.clean.lines import _BARE_MARKUP, _BULLET, _BULLET_FIRST, _MARKUP_CHARS
+    from ingest.clean.marks import _BARE_MARKUP, _BULLET, _BULLET_FIRST, _MARKUP_CHARS
 
     for point in range(0x110000):
         c = chr(point)
@@ -860,11 +864,11 @@ def test_markdown_screens_pass_every_character_the_patterns_start_with() -> None
     )
 )
 def test_comment_marks_skip_long_lines_by_word_count(lines: list[str]) -> None:
-    """`_comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
-    from ingest.clean.cleaner import _comment_marks
-    from ingest.clean.features import text_columns
+    """`comment_marks` passes over lines whose `n_words` exceeds the marker limit: the same marks."""
+    from ingest.clean.comments import comment_marks
+    from ingest.clean.linestats import text_columns
 
-    assert _comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == _comment_marks(lines)
+    assert comment_marks(lines, text_columns(lines)["n_words"] if lines else []) == comment_marks(lines)
 
 
 def test_footer_screen_passes_every_line_the_footer_patterns_can_match() -> None:
@@ -901,7 +905,7 @@ def test_idempotent_on_real_pages(rendering: str) -> None:
 def test_fragment_gate_counts_lines_as_the_line_rule_does(lines: list[str]) -> None:
     """The text-node gate counts closing-punctuation lines and non-blank lines with two regexes over the
     joined page: the same counts as asking `_CLOSING_START` and `str.strip` line by line."""
-    from ingest.clean.lines import _CLOSING_LINE, _CLOSING_START, _NONBLANK_LINE
+    from ingest.clean.fragments import _CLOSING_LINE, _CLOSING_START, _NONBLANK_LINE
 
     joined = "\n".join(lines)
     assert len(_CLOSING_LINE.findall(joined)) == sum(

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ingest.clean.cleaner import CleanConfig, clean_text, rule_hit, widget_runs
+from ingest.clean.cleaner import CleanConfig, clean_text
+from ingest.clean.reasons import rule_hit, widget_runs
 from ingest.clean.rules.engine import (
     AGENCY_MARK,
     APPEARED_FOOTER,

@@ -126,7 +126,7 @@ def test_sigterm_and_sigint_stop_the_run_and_its_workers_quickly(tmp_path: Path,
     complete(raw, out, config)
     before = dataset(out)
     add_articles(raw, 30, 400)
-    proc = start(raw, out, config)
+    proc = start(raw, out, config, interruptible=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(child_pids(proc.pid)) < 2:
         time.sleep(0.05)

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("models") / "article_lr.json"
+CLASSIFIER_RULE = "classifier:low_article_score"
+"""The removal reason of a line the classifier scores below its threshold."""
 
 CONTEXT_FEATURES: tuple[str, ...] = (
     "ctx_p_self",
@@ -128,7 +130,7 @@ class ArticleModel:
         return self._score(columns, [f["log_chars"] for f in features], n)
 
     def scores_columns(self, features: dict[str, list[float]]) -> list[float]:
-        """`scores` of a page given as feature columns (`clean_features.page_columns`)."""
+        """`scores` of a page given as feature columns (`features.page_columns`)."""
         n = len(features.get("log_chars", ()))
         if n == 0:
             return []
@@ -136,7 +138,7 @@ class ArticleModel:
         return self._score(columns, features["log_chars"], n)
 
     def scores_arrays(self, columns: dict[str, np.ndarray]) -> list[float]:
-        """`scores_columns` of feature arrays (`clean_features.model_columns`), with no list conversions."""
+        """`scores_columns` of feature arrays (`features.model_columns`), with no list conversions."""
         log_chars = columns["log_chars"]
         if len(log_chars) == 0:
             return []

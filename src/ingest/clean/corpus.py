@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ingest.clean.features import is_prose, line_stats
+from ingest.clean.linestats import is_prose, line_stats
 from ingest.config import CorpusConfig
 from ingest.document import Document, Removal
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ingest.clean.features import WORD
+from ingest.clean.tokens import WORD
 
 REPEATED_RULE = "repeated_paragraph"
 ARTICLE_COPY_RULE = "repeated_article_copy"
