@@ -1,0 +1,81 @@
+"""Columns derived from a document's fields when its row is written: `host` from `url`, and `published` as a
+date from whatever the source stated.
+
+Both are pure functions of one value, so a part written by an older schema can be upgraded to the current
+one (`store.migrate`) with the same results a fresh run gives.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from dateutil import parser as date_parser
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+_LABEL = re.compile(r"^\s*(?:(?:last\s+)?updated|published|posted|date)\s*:?\s*(?:on\s+)?", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[89]|2\d)\d\d\b")
+# Two different fill-in defaults: a date the text does not state in full (no day, no month) comes out
+# different under each, and is refused rather than completed with a guess.
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+
+
+def host_of(url: str | None) -> str | None:
+    """The host of `url`, lower-case, without a leading `www.` label: the site a page was published on.
+
+    Ports, user info and a trailing dot are dropped; an internationalised name in punycode
+    (`xn--bcher-kva.de`) is turned back into Unicode (`bücher.de`), so both spellings of one site group
+    together. `www.` goes only as the first label (`www.bbc.co.uk` -> `bbc.co.uk`, but `wwwfoo.com` and
+    `news.www.example` stay). None when there is no URL, it has no host (`/path`, `mailto:x`, `example.com`
+    without a scheme), or it cannot be parsed.
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    if "xn--" in host:
+        try:
+            host = host.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    host = host.lower()
+    if host.startswith("www.") and len(host) > 4:
+        host = host[4:]
+    return host or None
+
+
+def published_date(value: str | date | None) -> date | None:
+    """The calendar date a publication date states, or None when it states none unambiguously.
+
+    Sources give an ISO date (`2025-03-03`, JSON records, HTML metadata) or a date line from the page
+    ("March 3, 2025 9:14 am", "Published: 3 March 2025"). The time of day is dropped: pages rarely say
+    which time zone they mean, and a day is what the sources agree on. Refused (None), never guessed:
+    text without a year, a date missing its day or month ("March 2025"), and all-numeric dates that read
+    differently day-first and month-first ("03/04/2025"); "13/04/2025" is unambiguous and parsed.
+    Parsing is python-dateutil's, with fixed fill-in defaults, so the result never depends on today's date.
+    """
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    iso = _ISO_DATE.match(value)
+    if iso:
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    text = _LABEL.sub("", value).strip()
+    if not _YEAR.search(text) or len(text) > 60:
+        return None
+    readings = set()
+    for dayfirst in (False, True):
+        for default in _DEFAULTS:
+            try:
+                readings.add(date_parser.parse(text, default=default, dayfirst=dayfirst).date())
+            except (ValueError, OverflowError):
+                return None
+    return readings.pop() if len(readings) == 1 else None
