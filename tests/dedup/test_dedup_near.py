@@ -80,7 +80,7 @@ def test_whitespace_and_quote_variants_are_exact_duplicates(tmp_path: Path) -> N
     assert rejected["b.txt"]["reason"] == "exact_duplicate"
     assert rejected["b.txt"]["duplicate_of"] == kept["a.txt"]["doc_id"]
     assert rejected["b.txt"]["similarity"] == 1.0
-    assert kept["a.txt"]["duplicate_count"] == 1 and kept["c.txt"]["duplicate_count"] == 0
+    assert kept["a.txt"]["duplicates_in_run"] == 1 and kept["c.txt"]["duplicates_in_run"] == 0
 
 
 def test_syndicated_copy_with_chrome_and_credit_line_is_a_near_duplicate(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_syndicated_copy_with_chrome_and_credit_line_is_a_near_duplicate(tmp_pat
     assert dup["duplicate_of"] == kept["orig.txt"]["doc_id"]
     assert 0.5 <= dup["similarity"] < 1.0
     assert dup["text"] == "\n".join(copy)  # the duplicate keeps its cleaned text
-    assert kept["orig.txt"]["duplicate_count"] == 1
+    assert kept["orig.txt"]["duplicates_in_run"] == 1
 
 
 def test_different_articles_about_the_same_story_are_kept(tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_union_find_links_a_chain_transitively() -> None:
     assert d.reason == [None, "near_duplicate", "near_duplicate"]
     assert d.duplicate_of == [None, "A", "A"]
     assert d.similarity[2] == pytest.approx(0.375)
-    assert d.duplicate_count.tolist() == [2, 0, 0]
+    assert d.duplicates_in_run.tolist() == [2, 0, 0]
 
 
 def test_copy_of_a_document_from_an_earlier_run_is_caught(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def test_rerun_of_the_same_input_is_not_a_duplicate_of_itself(tmp_path: Path) ->
     write_run(tmp_path, docs2, later)
     after = pq.read_table(tmp_path / "documents").to_pylist()
     assert [r["doc_id"] for r in after] == [r["doc_id"] for r in before]
-    assert [r["duplicate_count"] for r in after] == [1, 0]
+    assert [r["duplicates_in_run"] for r in after] == [1, 0]
     assert [r["duplicate_of"] for r in pq.read_table(tmp_path / "rejected").to_pylist()] == [
         r["duplicate_of"] for r in rejected_before
     ]
@@ -268,7 +268,7 @@ def test_five_seeds_are_not_duplicates_and_rerun_keeps_them(seeds_raw: Path, tmp
     assert summary.rejected_by_reason == {}
     assert not run(seeds_raw, tmp_path / "out", config).committed  # nothing new: nothing rewritten
     kept = pq.read_table(tmp_path / "out" / "documents")
-    assert kept.column("duplicate_count").to_pylist() == [0] * 5
+    assert kept.column("duplicates_in_run").to_pylist() == [0] * 5
 
 
 @settings(max_examples=40, deadline=None)
@@ -334,6 +334,6 @@ def test_decisions_are_consistent(members: list[tuple[int, int, str | None]]) ->
             j = docs.doc_id.index(d.duplicate_of[i])
             assert members[j][0] == members[i][0]  # only copies of one base article are linked
             assert (d.reason[i] == "exact_duplicate") == (docs.content_hash[i] == docs.content_hash[j])
-    assert int(d.duplicate_count.sum()) == d.rejected
+    assert int(d.duplicates_in_run.sum()) == d.rejected
     again = decide(docs, PriorDocs(), threshold=0.5, bands=48, max_bucket=200)
     assert again.reason == d.reason and again.duplicate_of == d.duplicate_of

@@ -64,7 +64,7 @@ def test_rows_land_in_documents_and_rejected(tmp_path: Path) -> None:
     assert rejected.column("reason").to_pylist() == ["too_short", "too_short"]
     assert kept.column("removed").to_pylist()[0] == [{"text": "Subscribe now", "rule": "newsletter_prompt"}]
     assert kept.column("ingested_at").to_pylist()[0] == NOW
-    assert kept.column("duplicate_count").to_pylist() == [0, 0, 0, 0]
+    assert kept.column("duplicates_in_run").to_pylist() == [0, 0, 0, 0]
     assert rejected.column("similarity").to_pylist() == [None, None]
     part = next((tmp_path / "documents").glob("*.parquet"))
     assert part.name == "part-r1-00000.parquet"

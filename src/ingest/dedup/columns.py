@@ -82,7 +82,10 @@ class Decisions:
     detail: list[str | None]
     duplicate_of: list[str | None]
     similarity: list[float | None]
-    duplicate_count: np.ndarray
+    method: list[str | None]
+    """How a rejected copy was linked to the kept one: `decide.EXACT`, `JACCARD`, `CONTAINMENT` or
+    `TRANSITIVE`; None for kept documents."""
+    duplicates_in_run: np.ndarray
     already_indexed: np.ndarray
     """True for documents whose doc_id an earlier run's index already holds (not appended again)."""
 

@@ -25,9 +25,14 @@ The row types are in `columns`; candidate pairs, their verification and union-fi
    d. smallest `source_path`, then `source_record`.
    Every other member of this run is rejected, `exact_duplicate` when its `content_hash` equals the
    canonical's and `near_duplicate` otherwise, with `duplicate_of` (the canonical `doc_id`) and
-   `similarity` (estimated Jaccard similarity to the canonical; 1.0 for exact copies). A member that an
-   earlier run already kept is never rejected. Kept documents get `duplicate_count`: how many documents of
-   this run were rejected as their copies.
+   `similarity` (estimated Jaccard similarity to the canonical; 1.0 for exact copies) and `method`, how the
+   member relates to the canonical: `exact` (same `content_hash`), `jaccard` (similarity to the canonical
+   >= `dedup.threshold`), `containment` (the containment rule of step 2 holds between the two), or
+   `transitive` (neither holds with the canonical itself: the member is in the cluster through links to
+   other members). A member that an earlier run already kept is never rejected. Kept documents get
+   `duplicates_in_run`: how many documents of this run were rejected as their copies (per run: copies
+   that a later run rejects are not added to an earlier run's row, which is never rewritten; count all
+   copies over rejected/'s `duplicate_of`).
 5. Same document, not a copy: an earlier run's index entry with this document's `doc_id`, or with its
    `source_path` and `source_record` (the same source, re-ingested after a cleaner change altered its text),
    is this document itself: it makes the document "already kept" (rule a) and is never its duplicate.
@@ -62,7 +67,8 @@ def decide(
     detail: list[str | None] = [None] * n
     duplicate_of: list[str | None] = [None] * n
     similarity: list[float | None] = [None] * n
-    duplicate_count = np.zeros(n, dtype=np.int32)
+    method: list[str | None] = [None] * n
+    duplicates_in_run = np.zeros(n, dtype=np.int32)
     already_indexed = np.zeros(n, dtype=bool)
     eligible = np.flatnonzero(docs.eligible)
     uf = UnionFind(n + m)
@@ -166,6 +172,15 @@ def decide(
             a, b = sig_of(node), sig_of(canonical)
             sim = 1.0 if exact or a is None or b is None else float((a == b).mean())
             similarity[node] = sim
+            method[node] = _method(
+                exact,
+                sim,
+                chars_of(node),
+                chars_of(canonical),
+                threshold,
+                containment,
+                containment_min_jaccard,
+            )
             where = (
                 "a document kept by an earlier run" if earlier_run else "an earlier-ranked copy in this run"
             )
@@ -175,8 +190,31 @@ def decide(
                 else _near_detail(sim, chars_of(node), chars_of(canonical), where)
             )
             if canonical < n:
-                duplicate_count[canonical] += 1
-    return Decisions(reason, detail, duplicate_of, similarity, duplicate_count, already_indexed)
+                duplicates_in_run[canonical] += 1
+    return Decisions(reason, detail, duplicate_of, similarity, method, duplicates_in_run, already_indexed)
+
+
+EXACT, JACCARD, CONTAINMENT, TRANSITIVE = "exact", "jaccard", "containment", "transitive"
+
+
+def _method(
+    exact: bool,
+    sim: float,
+    chars_a: int,
+    chars_b: int,
+    threshold: float,
+    containment: float,
+    min_jaccard: float,
+) -> str:
+    """How a copy relates to its canonical (module docstring, step 4): the first rule that holds."""
+    if exact:
+        return EXACT
+    if sim >= threshold:
+        return JACCARD
+    contained = float(estimated_containment(np.array([sim]), np.array([chars_a]), np.array([chars_b]))[0])
+    if sim >= min_jaccard and contained >= containment:
+        return CONTAINMENT
+    return TRANSITIVE
 
 
 def _near_detail(sim: float, chars_a: int, chars_b: int, where: str) -> str:

@@ -26,6 +26,7 @@ from ingest.config import IngestConfig
 from ingest.dedup.columns import PriorDocs, RunDocs, signatures_from_column
 from ingest.dedup.decide import decide
 from ingest.dedup.index import DOCS_SCHEMA, IndexParams, all_keys, lookup, write_run_index
+from ingest.store.derived import published_date
 from ingest.store.write import (
     WriteResult,
     read_spill,
@@ -66,7 +67,7 @@ def dedup_spilled(
         doc_id=table.column("doc_id").to_pylist(),
         content_hash=table.column("content_hash").to_pylist(),
         eligible=eligible,
-        published=table.column("published").to_pylist(),
+        published=table.column("published").cast(pa.string()).to_pylist(),  # ISO dates sort as dates
         n_chars=table.column("n_chars").to_numpy(zero_copy_only=False),
         source_path=table.column("source_path").to_pylist(),
         source_record=table.column("source_record").to_pylist(),
@@ -80,6 +81,7 @@ def dedup_spilled(
     prior = lookup(out, params, keys, owners) if settings.index else PriorDocs()
     if superseded:
         prior = prior.without_superseded(superseded, set(run_docs.doc_id))
+    prior.published = [_iso_date(v) for v in prior.published]
     if signatures is None:
         prior.signatures = None
     threshold = settings.threshold if settings.near else 2.0
@@ -106,6 +108,13 @@ def dedup_spilled(
         "seconds": round(time.perf_counter() - clock, 3),
     }
     return written, reasons, stats
+
+
+def _iso_date(value: str | None) -> str | None:
+    """An index entry's `published` as an ISO date (indexes written before `published` became a date hold
+    the string the source gave, such as "March 3, 2025 9:14 am"), so it sorts against this run's dates."""
+    day = published_date(value)
+    return None if day is None else day.isoformat()
 
 
 def _stage_index(

@@ -50,8 +50,9 @@ from ingest.store.fs import (
     write_json_durable,
 )
 from ingest.store.manifest import MANIFEST, FileState, write_manifest
-from ingest.store.schema import DOCUMENTS_SCHEMA, REJECTED_SCHEMA
-from ingest.store.write import OUTPUTS, STAGING_PREFIX, exchange
+from ingest.store.migrate import is_current, upgrade
+from ingest.store.schema import SCHEMAS
+from ingest.store.write import OUTPUTS, STAGING_PREFIX, exchange, write_part
 
 READY = "READY"
 SUMMARY = "summary.json"
@@ -61,7 +62,6 @@ STAGED_MANIFEST = Path("state") / "manifest.parquet"
 INDEX_DIR = "_index"
 INDEX_RUNS = Path(INDEX_DIR) / "runs"
 """Where committed runs' duplicate-index folders live: one per run, appearing whole or not at all."""
-SCHEMAS = {"documents": DOCUMENTS_SCHEMA, "rejected": REJECTED_SCHEMA}
 
 
 def staging_dir(out: Path, run_id: str) -> Path:
@@ -92,24 +92,34 @@ def carry_over(
 
     Untouched parts are hard-linked (no data copied, nothing read). Only parts written by `owners` (the
     runs whose rows of the superseded files are in the dataset; None: any run) are read, and one holding
-    superseded rows is rewritten without them under a new name. Returns the number of rows superseded."""
+    superseded rows is rewritten without them under a new name; its rows keep their `run_id`. A part of an
+    older schema version is rewritten in the current one (`store.migrate`). Returns the number of rows
+    superseded."""
     dropped = 0
     wanted = pa.array(sorted(superseded), pa.string())
     for name in OUTPUTS:
         target = staging / name
         target.mkdir(parents=True, exist_ok=True)
         for part in sorted((out / name).glob("*.parquet")) if (out / name).is_dir() else []:
+            current = is_current(part)
+            hit = None
             if superseded and (owners is None or part_owner(part.name) in owners):
                 sources = pq.read_table(part, columns=["source_path"]).column("source_path")
                 hit = pc.is_in(sources, value_set=wanted)
                 n_hit = pc.sum(hit).as_py() or 0
-                if n_hit:
-                    dropped += n_hit
-                    kept = pq.read_table(part).filter(pc.invert(hit))
-                    if kept.num_rows:
-                        pq.write_table(kept, target / _rewritten_name(part.name, run_id), compression="zstd")
-                    continue
-            _link_or_copy(part, target / part.name)
+                dropped += n_hit
+                if not n_hit:
+                    hit = None
+            if hit is None and current:
+                _link_or_copy(part, target / part.name)
+                continue
+            kept = pq.read_table(part)
+            if hit is not None:
+                kept = kept.filter(pc.invert(hit))
+            if not current:
+                kept = upgrade(kept, SCHEMAS[name], part_owner(part.name))
+            if kept.num_rows:
+                write_part(kept, target / _rewritten_name(part.name, run_id), SCHEMAS[name])
     return dropped
 
 
@@ -120,9 +130,7 @@ def seal(staging: Path, run_id: str, summary: dict[str, Any], manifest: Iterable
         folder.mkdir(parents=True, exist_ok=True)
         if not any(folder.glob("*.parquet")):
             # An empty dataset is still a dataset: one part with the schema and no rows.
-            pq.write_table(
-                SCHEMAS[name].empty_table(), folder / f"part-{run_id}-00000.parquet", compression="zstd"
-            )
+            write_part(SCHEMAS[name].empty_table(), folder / f"part-{run_id}-00000.parquet", SCHEMAS[name])
         fsync_tree(folder)
     fsync_tree(staging / "index")
     write_manifest(staging / STAGED_MANIFEST, manifest)

@@ -7,6 +7,7 @@ one (`store.migrate`) with the same results a fresh run gives.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -40,10 +41,8 @@ def host_of(url: str | None) -> str | None:
         return None
     host = host.rstrip(".")
     if "xn--" in host:
-        try:
+        with contextlib.suppress(UnicodeError):  # not valid punycode: kept as written
             host = host.encode("ascii").decode("idna")
-        except UnicodeError:
-            pass
     host = host.lower()
     if host.startswith("www.") and len(host) > 4:
         host = host[4:]

@@ -40,14 +40,33 @@ class RowDecisions(Protocol):
     detail: list[str | None]
     duplicate_of: list[str | None]
     similarity: list[float | None]
-    duplicate_count: list[int]
+    method: list[str | None]
+    duplicates_in_run: list[int]
 
 
 STAGING_PREFIX = ".staging-"
 
 
+ROW_GROUP_ROWS = 50_000
+"""Rows per Parquet row group at most: large groups keep the footer small and scans fast (DuckDB, Spark and
+polars parallelise over row groups; a group of a few dozen rows costs more in metadata than it holds)."""
+ROW_GROUP_BYTES = 64 << 20
+"""In-memory Arrow bytes per row group at most (whichever limit comes first): long texts stay in bounded
+memory while a group is gathered."""
+
+
+def write_part(table: pa.Table, path: Path, schema: pa.Schema) -> None:
+    """One whole part file: `table` (in `schema`'s columns) in row groups of the sizes above, with the
+    schema's field descriptions and version in the file's metadata."""
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        writer.write_table(table.select(schema.names).cast(schema), row_group_size=ROW_GROUP_ROWS)
+
+
 class _PartWriter:
-    """Rows to numbered Parquet part files in one folder, a new part every `rows_per_file` rows."""
+    """Rows to numbered Parquet part files in one folder, a new part every `rows_per_file` rows.
+
+    Tables handed over are gathered until a row group is full (`ROW_GROUP_ROWS` or `ROW_GROUP_BYTES`), so
+    the group size does not follow the size of the batches the rows came in."""
 
     def __init__(
         self, folder: Path, schema: pa.Schema, rows_per_file: int, batch_rows: int = 1000, prefix: str = ""
@@ -55,6 +74,8 @@ class _PartWriter:
         self.folder, self.schema, self.prefix = folder, schema, prefix
         self.rows_per_file, self.batch_rows = rows_per_file, batch_rows
         self.pending: list[dict[str, Any]] = []
+        self.group: list[pa.Table] = []
+        self.group_rows, self.group_bytes = 0, 0
         self.part, self.rows_in_part = 0, 0
         self.rows_total = 0
         self.writer: pq.ParquetWriter | None = None
@@ -63,37 +84,46 @@ class _PartWriter:
     def add(self, row: dict[str, Any]) -> None:
         self.pending.append(row)
         if len(self.pending) >= self.batch_rows:
-            self._flush()
+            self._flush_rows()
 
     def add_table(self, table: pa.Table) -> None:
         """Rows already in this writer's schema, after any pending single rows."""
-        self._flush()
+        self._flush_rows()
         start = 0
         while start < table.num_rows:
-            if self.writer is None:
-                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
-                self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
-            room = self.rows_per_file - self.rows_in_part
+            room = min(
+                self.rows_per_file - self.rows_in_part - self.group_rows, ROW_GROUP_ROWS - self.group_rows
+            )
             chunk = table.slice(start, room)
-            self.writer.write_table(chunk)
+            self.group.append(chunk)
             start += chunk.num_rows
-            self.rows_in_part += chunk.num_rows
-            self.rows_total += chunk.num_rows
-            if self.rows_in_part >= self.rows_per_file:
-                self._close_part()
+            self.group_rows += chunk.num_rows
+            self.group_bytes += chunk.nbytes
+            if (
+                self.group_rows >= ROW_GROUP_ROWS
+                or self.group_bytes >= ROW_GROUP_BYTES
+                or self.rows_in_part + self.group_rows >= self.rows_per_file
+            ):
+                self._write_group()
 
-    def _flush(self) -> None:
-        while self.pending:
-            if self.writer is None:
-                path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
-                self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
-            room = self.rows_per_file - self.rows_in_part
-            chunk, self.pending = self.pending[:room], self.pending[room:]
-            self.writer.write_table(pa.Table.from_pylist(chunk, schema=self.schema))
-            self.rows_in_part += len(chunk)
-            self.rows_total += len(chunk)
-            if self.rows_in_part >= self.rows_per_file:
-                self._close_part()
+    def _flush_rows(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.add_table(pa.Table.from_pylist(rows, schema=self.schema))
+
+    def _write_group(self) -> None:
+        if not self.group_rows:
+            return
+        if self.writer is None:
+            path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        group = pa.concat_tables(self.group).combine_chunks()
+        self.writer.write_table(group, row_group_size=max(1, group.num_rows))
+        self.rows_in_part += group.num_rows
+        self.rows_total += group.num_rows
+        self.group, self.group_rows, self.group_bytes = [], 0, 0
+        if self.rows_in_part >= self.rows_per_file:
+            self._close_part()
 
     def _close_part(self) -> None:
         if self.writer is not None:
@@ -103,7 +133,8 @@ class _PartWriter:
             self.rows_in_part = 0
 
     def close(self) -> None:
-        self._flush()
+        self._flush_rows()
+        self._write_group()
         self._close_part()
 
 
@@ -227,13 +258,20 @@ def route_spill(
                     table.schema.get_field_index(name), name, pa.array(values, pa.string())
                 )
             similarity = pa.array(decisions.similarity[offset:end], pa.float64())
-            counts = pa.array(decisions.duplicate_count[offset:end], pa.int32())
+            method = pa.array(decisions.method[offset:end], pa.string())
+            counts = pa.array(decisions.duplicates_in_run[offset:end], pa.int32())
         else:
             similarity = pa.nulls(n, pa.float64())
+            method = pa.nulls(n, pa.string())
             counts = pa.array(np.zeros(n, dtype=np.int32))
-        table = table.set_column(table.schema.get_field_index("similarity"), "similarity", similarity)
+        for name, values in (
+            ("similarity", similarity),
+            ("duplicate_method", method),
+            ("run_id", pa.array([run_id] * n, pa.string())),
+        ):
+            table = table.set_column(table.schema.get_field_index(name), name, values)
         kept = pc.is_null(table.column("reason"))
-        documents = table.append_column("duplicate_count", counts).filter(kept)
+        documents = table.append_column("duplicates_in_run", counts).filter(kept)
         writers["documents"].add_table(documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
         rejected = table.filter(pc.invert(kept))
         writers["rejected"].add_table(rejected.select(REJECTED_SCHEMA.names).cast(REJECTED_SCHEMA))
