@@ -1,7 +1,10 @@
-"""Metadata the text states: headline -> `title`, byline -> `author`, agency marks and footers -> `site`.
+"""Metadata the text states: headline -> `title`, byline -> `author`, agency marks and footers -> `site`,
+a date line above the body -> `published`.
 
 The headline is the heading-like line just above the article's first running text, the byline a "By ..."
-line near it; both leave the body once taken. Syndication footers ("The post T appeared first on S") name
+line near it; both leave the body once taken. A date line is only taken when another rule has removed it
+already; it is then recorded under the rule `published` (the raw line, as the page wrote it: the stored
+`published` column holds the parsed date). Syndication footers ("The post T appeared first on S") name
 the title and site. An in-text agency mark such as "(Reuters) -" names the site and stays in the text.
 """
 
@@ -35,8 +38,9 @@ def extract_metadata(paras: list[Para], reasons: list[str | None], result: Clean
         if byline and _looks_like_name(byline["name"]):
             result.author = result.author or byline["name"].strip()
             reasons[i] = "byline"
-        elif _DATE_ONLY.match(texts[i]) and i < first and reasons[i] is not None:
-            result.published = result.published or texts[i]
+        elif _DATE_ONLY.match(texts[i]) and i < first and reasons[i] is not None and not result.published:
+            result.published = texts[i]
+            reasons[i] = "published"
     mark = AUTHOR_SITE_MARK.match(texts[first])
     if mark:
         result.author = result.author or mark["author"].strip()
