@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ingest import __version__
+
 
 def ingest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -121,7 +123,7 @@ def test_version_and_help_import_no_heavy_module(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
     version = ingest("--version", cwd=tmp_path)
-    assert version.returncode == 0 and version.stdout.strip() == "ingest 0.1.0"
+    assert version.returncode == 0 and version.stdout.strip() == f"ingest {__version__}"
 
 
 def test_print_config_is_toml_that_loads_back_to_the_same_config(tmp_path: Path) -> None:
