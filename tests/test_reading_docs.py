@@ -239,6 +239,7 @@ def _start_spark(spark_session_class: Any) -> Any:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 @pytest.mark.parametrize(("name", "engine", "code"), SPARK, ids=[f"{b[0]}-{b[1]}" for b in SPARK])
 def test_spark_query(name: str, engine: str, code: str, in_dataset: Path, spark_session) -> None:
     check(name, run_block(code, spark_session), in_dataset)
