@@ -209,9 +209,11 @@ def spark_session(dataset: Path):
         from pyspark.sql import SparkSession
     except ImportError:
         pytest.skip("pyspark is not installed: `uv sync --group spark` installs it")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("no `java` binary on PATH (and no JAVA_HOME): Spark needs Java 17 or newer")
-    probe = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if java is None or not Path(java).exists():
+        pytest.skip("no `java` binary (on PATH or under JAVA_HOME): Spark needs Java 17 or newer")
+    probe = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         pytest.skip(f"`java -version` failed: {probe.stderr.strip()[:200]}")
     here = Path.cwd()

@@ -90,7 +90,7 @@ def carry_over(
 ) -> int:
     """Put the previous parts into the staged outputs, without rows whose source file was superseded.
 
-    Untouched parts are hard-linked (no data copied, nothing read). Only parts written by `owners` (the
+    Untouched parts are hard-linked (no data copied; only their footer is read, for the schema version). Only parts written by `owners` (the
     runs whose rows of the superseded files are in the dataset; None: any run) are read, and one holding
     superseded rows is rewritten without them under a new name; its rows keep their `run_id`. A part of an
     older schema version is rewritten in the current one (`store.migrate`). Returns the number of rows
