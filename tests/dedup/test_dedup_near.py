@@ -198,6 +198,29 @@ def test_union_find_links_a_chain_transitively() -> None:
     assert d.duplicate_of == [None, "A", "A"]
     assert d.similarity[2] == pytest.approx(0.375)
     assert d.duplicates_in_run.tolist() == [2, 0, 0]
+    assert d.method == [None, "jaccard", "transitive"]  # C is linked to A only through B
+
+
+def test_duplicate_method_says_which_rule_links_a_copy_to_the_kept_one() -> None:
+    base = np.arange(128, dtype=np.uint32)
+    near = base.copy()
+    near[:40] += 1000  # J = 0.69 >= threshold
+    inside = base.copy()
+    inside[48:128] += 1000  # J = 0.375 < threshold, but a short text inside a long one
+    docs = RunDocs(
+        doc_id=["A", "B", "C", "D"],
+        content_hash=["h1", "h1", "h2", "h3"],
+        eligible=np.array([True, True, True, True]),
+        published=["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"],
+        n_chars=np.array([1000, 1000, 1000, 100]),
+        source_path=["a", "b", "c", "d"],
+        source_record=[0, 0, 0, 0],
+        signatures=np.stack([base, base, near, inside]),
+    )
+    d = decide(docs, PriorDocs(), threshold=0.5, bands=64, max_bucket=100, containment=0.8)
+    assert d.duplicate_of == [None, "A", "A", "A"]
+    assert d.method == [None, "exact", "jaccard", "containment"]
+    assert d.reason == [None, "exact_duplicate", "near_duplicate", "near_duplicate"]
 
 
 def test_copy_of_a_document_from_an_earlier_run_is_caught(tmp_path: Path) -> None:
@@ -216,6 +239,10 @@ def test_copy_of_a_document_from_an_earlier_run_is_caught(tmp_path: Path) -> Non
     assert "earlier run" in rejected["day2/copy.txt"]["detail"]
     assert second["duplicates_of_earlier_runs"] == 1
     assert list(rows(tmp_path, "documents")) == ["day1/story.txt", "day2/new.txt"]  # runs append
+    # per run: the first run's row is not rewritten; every copy is counted over rejected/
+    assert rows(tmp_path, "documents")["day1/story.txt"]["duplicates_in_run"] == 0
+    copies = [r for r in rows(tmp_path, "rejected").values() if r["duplicate_of"] == original_id]
+    assert len(copies) == 1 and copies[0]["run_id"] != rows(tmp_path, "documents")["day1/story.txt"]["run_id"]
     assert len(list((tmp_path / "_index" / "runs").iterdir())) == 2
 
 
