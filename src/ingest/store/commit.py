@@ -90,11 +90,11 @@ def carry_over(
 ) -> int:
     """Put the previous parts into the staged outputs, without rows whose source file was superseded.
 
-    Untouched parts are hard-linked (no data copied; only their footer is read, for the schema version). Only parts written by `owners` (the
-    runs whose rows of the superseded files are in the dataset; None: any run) are read, and one holding
-    superseded rows is rewritten without them under a new name; its rows keep their `run_id`. A part of an
-    older schema version is rewritten in the current one (`store.migrate`). Returns the number of rows
-    superseded."""
+    Untouched parts are hard-linked (no data copied; only the footer is read, for the schema version).
+    Only parts written by `owners` (the runs whose rows of the superseded files are in the dataset; None:
+    any run) are read, and one holding superseded rows is rewritten without them under a new name; its rows
+    keep their `run_id`. A part of an older schema version is rewritten in the current one
+    (`store.migrate`). Returns the number of rows superseded."""
     dropped = 0
     wanted = pa.array(sorted(superseded), pa.string())
     for name in OUTPUTS:

@@ -117,7 +117,7 @@ class _PartWriter:
         if self.writer is None:
             path = self.folder / f"part-{self.prefix}{self.part:05d}.parquet"
             self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
-        group = pa.concat_tables(self.group).combine_chunks()
+        group = pa.concat_tables(self.group)  # chunks need not be combined: one group all the same
         self.writer.write_table(group, row_group_size=max(1, group.num_rows))
         self.rows_in_part += group.num_rows
         self.rows_total += group.num_rows
