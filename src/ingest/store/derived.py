@@ -57,7 +57,9 @@ def published_date(value: str | date | None) -> date | None:
     which time zone they mean, and a day is what the sources agree on. Refused (None), never guessed:
     text without a year, a date missing its day or month ("March 2025"), and all-numeric dates that read
     differently day-first and month-first ("03/04/2025"); "13/04/2025" is unambiguous and parsed.
-    Parsing is python-dateutil's, with fixed fill-in defaults, so the result never depends on today's date.
+    Parsing is python-dateutil's, with fixed fill-in defaults, so the result never depends on today's date,
+    and time zones ignored ("9:14 am ET": the day as the page wrote it; dateutil would otherwise warn about
+    every zone name it does not know).
     """
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
@@ -74,7 +76,9 @@ def published_date(value: str | date | None) -> date | None:
     for dayfirst in (False, True):
         for default in _DEFAULTS:
             try:
-                readings.add(date_parser.parse(text, default=default, dayfirst=dayfirst).date())
+                readings.add(
+                    date_parser.parse(text, default=default, dayfirst=dayfirst, ignoretz=True).date()
+                )
             except (ValueError, OverflowError):
                 return None
     return readings.pop() if len(readings) == 1 else None
