@@ -46,6 +46,14 @@ def test_host(url: str | None, host: str | None) -> None:
         ("March 3, 2025 9:14 am ET", date(2025, 3, 3)),  # a zone name dateutil does not know
         ("Posted 3:15 PM EST, March 3, 2025", date(2025, 3, 3)),
         ("13/04/2025", date(2025, 4, 13)),  # only one reading
+        ("Posted on June 29, 2020 November 12, 2021", date(2020, 6, 29)),  # the first date of the line
+        ("Nov 08, 2025 7 min read", date(2025, 11, 8)),
+        ("October 11, 2023 by Autumn Writer", date(2023, 10, 11)),
+        ("EcoFlow - 2025/4/29", date(2025, 4, 29)),
+        ("Last Updated on 8th of April 2024 by A. Writer", date(2024, 4, 8)),
+        ("Updated on 09/10/2025", None),
+        ("Founded in 2015", None),
+        ("14.11.24", None),  # a two-digit year
         ("03/04/2025", None),  # 3 April or March 4: refused, not guessed
         ("March 2025", None),  # no day
         ("2025", None),
