@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
-    from ingest.runner.pipeline import (
-        RunError,  # the pipeline's imports are heavy: not for --help or --version
+    from ingest.runner.pipeline import (  # the pipeline's imports are heavy: not for --help or --version
+        OutputBusy,
+        RunError,
     )
 
     try:
@@ -130,6 +131,9 @@ def _main(args: argparse.Namespace) -> int:
             print(_dry_run(args, config))
             return 0
         summary = _run(args, config)
+    except OutputBusy as exc:
+        print(f"ingest: error: {exc}; try again later or pass --wait", file=sys.stderr)
+        return 2
     except (ConfigError, RunError) as exc:
         print(f"ingest: error: {exc}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ from ingest.config import IngestConfig, config_to_dict
 from ingest.dedup.stage import dedup_spilled
 from ingest.faults import checkpoint
 from ingest.read.discover import relative_source
-from ingest.runner.plan import RunError, RunPlan, after_run, check_folders, plan_run
+from ingest.runner.plan import OutputBusy, RunError, RunPlan, after_run, check_folders, plan_run
 from ingest.runner.recurring import strip_recurring_lines
 from ingest.runner.summary import RunSummary
 from ingest.runner.units import Job, SpillPart, spill_units
@@ -34,6 +34,7 @@ from ingest.store.write import prepare_staging
 __all__ = [
     "PHASES",
     "Executor",
+    "OutputBusy",
     "RunError",
     "RunPlan",
     "RunSummary",
@@ -237,5 +238,7 @@ def locked_output(out: Path, wait: bool = False) -> Iterator[None]:
         with run_lock(out, wait):
             _probe_writable(out)
             yield
-    except (LockBusy, LockError) as exc:
+    except LockBusy as exc:
+        raise OutputBusy(str(exc)) from None
+    except LockError as exc:
         raise RunError(str(exc)) from None

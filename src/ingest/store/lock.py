@@ -70,7 +70,7 @@ def run_lock(out: Path, wait: bool = False) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
             raise LockBusy(
-                f"another run is writing to {out} (pid {holder}); try again later or pass --wait"
+                f"another run is writing to {out} (pid {holder})"
             ) from None
         _write_holder(fd, str(os.getpid()))
         try:
