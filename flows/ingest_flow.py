@@ -105,7 +105,14 @@ def run_and_publish(raw: str, out: str, config: str | None, wait: bool) -> dict:
     settings = load_config(config)
     try:
         with local_workers(settings):
-            summary = run(raw_path, out_path, settings, wait=wait, executor=batch_tasks).to_dict()
+            summary = run(
+                raw_path,
+                out_path,
+                settings,
+                wait=wait,
+                executor=batch_tasks,
+                on_phase=lambda name: get_run_logger().info("phase: %s", name),
+            ).to_dict()
     except OutputBusy as exc:
         raise OutputBusyInFlow(
             f"{exc}. Run the flow with the parameter wait=true to queue behind it; a deployment with "
