@@ -42,10 +42,15 @@ def _svg(figure: Any, key: str, label: str) -> str:
     return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-def _figure(width: float, height: float) -> Any:
+def _figure(width: float, height: float, left: float = 0.6, bottom: float = 0.5, top: float = 0.15) -> Any:
+    """A figure with fixed margins, in inches (`left` for the y labels, `bottom` for the x labels, `top`
+    for a legend): a
+    layout engine would measure every text twice, which costs more than drawing the chart."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    figure = Figure(figsize=(width, height))
+    figure.subplots_adjust(left=left / width, right=1 - 0.3 / width, bottom=bottom / height, top=1 - top / height)
+    return figure
 
 
 def bar_chart(
@@ -57,11 +62,12 @@ def bar_chart(
     names = [name for name, _ in rows]
     values = [n for _, n in rows]
     with matplotlib.rc_context(_STYLE):
-        figure = _figure(7.5, 0.8 + 0.3 * max(len(rows), 2))
+        labels = [_short(name, 40) for name in names]
+        figure = _figure(7.5, 0.8 + 0.3 * max(len(rows), 2), left=0.3 + 0.075 * max(map(len, labels), default=1))
         axes = figure.add_subplot()
         positions = range(len(rows))
         bars = axes.barh(positions, values, color=list(colors) if colors else KEPT_COLOR, height=0.7)
-        axes.set_yticks(list(positions), [_short(name, 40) for name in names])
+        axes.set_yticks(list(positions), labels)
         axes.invert_yaxis()
         axes.bar_label(bars, labels=[f"{n:,}" for n in values], padding=3, fontsize=9)
         axes.set_xlabel(xlabel)
@@ -77,10 +83,10 @@ def histogram_chart(key: str, label: str, buckets: Sequence[dict[str, Any]]) -> 
     names = [bucket_name(b) for b in buckets]
     values = [b["documents"] for b in buckets]
     with matplotlib.rc_context(_STYLE):
-        figure = _figure(7.5, 3.2)
+        figure = _figure(7.5, 3.2, left=0.75, bottom=0.85)
         axes = figure.add_subplot()
         bars = axes.bar(range(len(values)), values, color=KEPT_COLOR, width=0.8)
-        axes.set_xticks(range(len(values)), names, rotation=30, ha="right")
+        axes.set_xticks(range(len(values)), names, rotation=30, ha="right", rotation_mode="anchor")
         axes.bar_label(bars, labels=[f"{n:,}" if n else "" for n in values], padding=2, fontsize=9)
         axes.set_xlabel("words per document")
         axes.set_ylabel("documents kept")
@@ -94,19 +100,19 @@ def trend_chart(key: str, label: str, runs: Sequence[dict[str, Any]]) -> str:
     import matplotlib
 
     with matplotlib.rc_context(_STYLE):
-        figure = _figure(7.5, 3.4)
+        figure = _figure(7.5, 3.6, left=0.75, bottom=0.95, top=0.45)
         axes = figure.add_subplot()
         positions = list(range(len(runs)))
         for field, color, name in (("kept", KEPT_COLOR, "kept"), ("rejected", REJECTED_COLOR, "rejected")):
             axes.plot(positions, [r[field] for r in runs], marker="o", color=color, label=name)
         step = max(1, len(runs) // 10)
         ticks = positions[::step]
-        axes.set_xticks(ticks, [runs[i]["when"] for i in ticks], rotation=30, ha="right")
+        axes.set_xticks(ticks, [runs[i]["when"] for i in ticks], rotation=30, ha="right", rotation_mode="anchor")
         axes.set_xlim(-0.5, max(len(runs) - 0.5, 0.5))
         axes.set_ylim(bottom=0)
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.set_ylabel("documents")
-        axes.legend(loc="upper left", frameon=False, ncols=2)
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), frameon=False, ncols=2, borderaxespad=0)
         return _svg(figure, key, label)
 
 

@@ -148,6 +148,7 @@ def commit_run(
     summary.rejected_by_reason = dict(sorted(reasons.items()))
     summary.lines_removed_by_rule = dict(sorted(rules.items()))
     summary.committed = True
+    summary.seconds = round(time.perf_counter() - plan.clock_start, 3)  # what the report shows
     stage_report(summary, out, staging, config.run.report)
     summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
     seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))

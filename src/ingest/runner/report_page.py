@@ -61,12 +61,16 @@ def load_trend(runs_dir: Path, summary: dict[str, Any], limit: int = TREND_RUNS)
             continue
         if isinstance(data, dict) and data.get("committed") and "run_id" in data:
             earlier.append(data)
-    return [_trend_row(s) for s in [*reversed(earlier), summary]]
+    runs = [*reversed(earlier), summary]
+    rows = [_trend_row(s, "%m-%d %H:%M") for s in runs]
+    if len({r["when"] for r in rows}) < len(rows):  # runs minutes apart: tell them apart by the second
+        rows = [_trend_row(s, "%m-%d %H:%M:%S") for s in runs]
+    return rows
 
 
-def _trend_row(summary: dict[str, Any]) -> dict[str, Any]:
+def _trend_row(summary: dict[str, Any], when_format: str) -> dict[str, Any]:
     try:
-        when = datetime.fromisoformat(summary["started_at"]).strftime("%m-%d %H:%M")
+        when = datetime.fromisoformat(summary["started_at"]).strftime(when_format)
     except (KeyError, TypeError, ValueError):
         when = summary["run_id"]
     return {
@@ -115,16 +119,16 @@ def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]]) -> list[C
     colors = [charts.KEPT_COLOR] + [charts.REJECTED_COLOR] * len(reasons)
     specs = [
         Chart("outcome", "Documents kept and rejected by reason",
-              f"{kept:,} documents kept and {rejected:,} rejected; most rejected as: {_top(reasons) or 'none'}.",
+              f"Documents kept: {kept:,}; rejected: {rejected:,}; main reasons: {_top(reasons) or 'none'}.",
               ("outcome", "documents"), outcome),
         Chart("lines-removed", "Lines removed by rule",
-              f"{sum(n for _, n in rules):,} lines removed; most by: {_top(rules) or 'none'}.",
+              f"Lines removed: {sum(n for _, n in rules):,}; main rules: {_top(rules) or 'none'}.",
               ("rule", "lines"), rules),
         Chart("hosts", "Kept documents per host",
-              f"{len(hosts)} hosts listed; most documents from: {_top(hosts) or 'none'}.",
+              f"Hosts listed: {len(hosts)}; most documents from: {_top(hosts) or 'none'}.",
               ("host", "documents"), hosts),
         Chart("languages", "Kept documents per language",
-              f"{len(languages)} languages; most documents in: {_top(languages) or 'none'}.",
+              f"Languages: {len(languages)}; most documents in: {_top(languages) or 'none'}.",
               ("language", "documents"), languages),
         Chart("lengths", "Length of kept documents (words)",
               "Documents kept per length bucket: "
