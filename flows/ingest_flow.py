@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -32,7 +32,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from ingest.config import IngestConfig, load_config
 from ingest.runner.batch_pool import batch_pool, run_batch
 from ingest.runner.pipeline import run
-from ingest.runner.report import summary_markdown, summary_tables
+from ingest.runner.report import report_markdown, summary_markdown, summary_tables
 from ingest.runner.units import Job, SpillPart, WorkUnit, work_units
 
 
@@ -92,7 +92,26 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
         create_table_artifact(
             rows, key=f"ingest-{name.replace('_', '-')}", description=name.replace("_", " ")
         )
+    publish_report(summary)
     return summary
+
+
+def publish_report(summary: dict) -> None:
+    """The run's report as artifacts: a link to its HTML page (`OUT/_runs/<run_id>.html`, a `file://` URL)
+    and a markdown artifact with the key numbers and the same charts, inline. Publishing never fails the
+    flow: if the charts cannot be drawn, the tables go out alone."""
+    if summary.get("report"):
+        page = (Path(summary["out"]) / summary["report"]).resolve()
+        create_link_artifact(
+            page.as_uri(), link_text=f"ingest run {summary['run_id']}", key="ingest-report-link",
+            description="the run's HTML report (charts and tables, no network needed)",
+        )  # fmt: skip
+    try:
+        markdown = report_markdown(summary)
+    except Exception as exc:  # a report is never worth a run
+        get_run_logger().warning("report charts not drawn: %r", exc)
+        markdown = report_markdown(summary, charts=False)
+    create_markdown_artifact(markdown, key="ingest-report", description="run report: key numbers and charts")
 
 
 def dask_runner(address: str | None = None, n_workers: int = 2) -> Any:

@@ -150,6 +150,7 @@ def commit_run(
     summary.committed = True
     summary.seconds = round(time.perf_counter() - plan.clock_start, 3)  # what the report shows
     stage_report(summary, out, staging, config.run.report)
+    checkpoint("run:reported")
     summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
     seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))
     apply(staging, out)

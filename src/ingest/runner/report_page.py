@@ -59,26 +59,30 @@ def load_trend(runs_dir: Path, summary: dict[str, Any], limit: int = TREND_RUNS)
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and data.get("committed") and "run_id" in data:
+        if isinstance(data, dict) and data.get("committed") and _trend_row(data, "%m-%d"):
             earlier.append(data)
     runs = [*reversed(earlier), summary]
-    rows = [_trend_row(s, "%m-%d %H:%M") for s in runs]
-    if len({r["when"] for r in rows}) < len(rows):  # runs minutes apart: tell them apart by the second
-        rows = [_trend_row(s, "%m-%d %H:%M:%S") for s in runs]
+    rows = [row for s in runs if (row := _trend_row(s, "%m-%d %H:%M"))]
+    if len({r["when"] for r in rows}) < len(rows):  # runs in the same minute: tell them apart by the second
+        rows = [row for s in runs if (row := _trend_row(s, "%m-%d %H:%M:%S"))]
     return rows
 
 
-def _trend_row(summary: dict[str, Any], when_format: str) -> dict[str, Any]:
+def _trend_row(summary: dict[str, Any], when_format: str) -> dict[str, Any] | None:
+    """A run's point of the trend; None for a summary that does not hold one (edited by hand, say)."""
     try:
         when = datetime.fromisoformat(summary["started_at"]).strftime(when_format)
     except (KeyError, TypeError, ValueError):
-        when = summary["run_id"]
-    return {
-        "run_id": summary["run_id"],
-        "when": when,
-        "kept": int(summary.get("documents_kept", 0)),
-        "rejected": int(summary.get("documents_rejected", 0)),
-    }
+        when = str(summary.get("run_id"))
+    try:
+        return {
+            "run_id": str(summary["run_id"]),
+            "when": when,
+            "kept": int(summary.get("documents_kept", 0)),
+            "rejected": int(summary.get("documents_rejected", 0)),
+        }
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def key_numbers(summary: dict[str, Any]) -> list[tuple[str, int]]:
@@ -107,8 +111,9 @@ def _top(rows: list[tuple[str, int]], n: int = 3) -> str:
     return ", ".join(f"{name} {count:,}" for name, count in rows[:n])
 
 
-def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]]) -> list[Chart]:
-    """The report's charts, in page order, drawn from the summary and the trend rows."""
+def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]], draw: bool = True) -> list[Chart]:
+    """The report's charts, in page order, from the summary and the trend rows; `draw=False` gives their
+    headings, text alternatives and numbers without drawing (nor importing matplotlib)."""
     kept, rejected = summary.get("documents_kept", 0), summary.get("documents_rejected", 0)
     reasons = _ranked(summary.get("rejected_by_reason", {}))
     rules = _ranked(summary.get("lines_removed_by_rule", {}))
@@ -134,10 +139,13 @@ def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]]) -> list[C
               "Documents kept per length bucket: "
               + "; ".join(f"{charts.bucket_name(b)} words {b['documents']:,}" for b in buckets if b["documents"]) + ".",
               ("words", "documents"), [(charts.bucket_name(b), b["documents"]) for b in buckets]),
-        Chart("trend", f"Trend over the last {len(trend)} runs",
-              f"Documents kept and rejected in each of the last {len(trend)} runs, oldest first.",
+        Chart("trend", "Trend over the last runs",
+              f"Documents kept and rejected in each of the last {len(trend)} runs (at most {TREND_RUNS}), "
+              "oldest first.",
               ("run", "kept", "rejected"), [(t["run_id"], t["kept"], t["rejected"]) for t in trend]),
     ]  # fmt: skip
+    if not draw:
+        return specs
     drawn = []
     for chart in specs:
         svg = ""

@@ -209,6 +209,7 @@ def apply(staging: Path, out: Path) -> dict[str, Any]:
     if (staging / REPORT).exists():
         (out / "_runs").mkdir(parents=True, exist_ok=True)
         replace_durable(staging / REPORT, out / "_runs" / f"{run_id}.html")
+        checkpoint("apply:reported")
     write_json_durable(out / "_runs" / f"{run_id}.json", summary)
     checkpoint("apply:recorded")
     remove_tree(staging)
