@@ -223,7 +223,7 @@ def test_trend_takes_the_last_runs_and_skips_unreadable_summaries(tmp_path: Path
     current = {"run_id": "r100", "committed": True, "documents_kept": 7, "documents_rejected": 0}
     trend = load_trend(runs, current)
     assert len(trend) == TREND_RUNS
-    assert [t["run_id"] for t in trend] == [f"r{i:03d}" for i in range(8, 38)][1:] + ["r100"]
+    assert [t["run_id"] for t in trend] == [*(f"r{i:03d}" for i in range(9, 38)), "r100"]
     assert trend[-1]["kept"] == 7
 
 
@@ -242,3 +242,18 @@ def test_report_markdown_inlines_every_chart_as_svg(tmp_path: Path) -> None:
         assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "| example.com | 4 |" in text and "| price_widget | 48 |" in text
     assert "data:image" not in report_markdown(summary, charts=False)
+
+
+def test_only_drawing_imports_matplotlib() -> None:
+    """The run skeleton, the executors and the report's markdown tables load no matplotlib: only drawing
+    a chart does (the per-document path and `--help` stay light)."""
+    code = (
+        "import sys\n"
+        "import ingest.runner.pipeline, ingest.runner.units, ingest.runner.batch_pool\n"
+        "from ingest.runner.report import report_markdown\n"
+        "s = {'run_id': 'r', 'raw': 'a', 'out': 'b', 'seconds': 0, 'pipeline_version': 'v', 'committed': True}\n"
+        "report_markdown(s, [], charts=False)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -49,7 +49,9 @@ def _figure(width: float, height: float, left: float = 0.6, bottom: float = 0.5,
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height))
-    figure.subplots_adjust(left=left / width, right=1 - 0.3 / width, bottom=bottom / height, top=1 - top / height)
+    figure.subplots_adjust(
+        left=left / width, right=1 - 0.3 / width, bottom=bottom / height, top=1 - top / height
+    )
     return figure
 
 
@@ -63,7 +65,9 @@ def bar_chart(
     values = [n for _, n in rows]
     with matplotlib.rc_context(_STYLE):
         labels = [_short(name, 40) for name in names]
-        figure = _figure(7.5, 0.8 + 0.3 * max(len(rows), 2), left=0.3 + 0.075 * max(map(len, labels), default=1))
+        figure = _figure(
+            7.5, 0.8 + 0.3 * max(len(rows), 2), left=0.3 + 0.075 * max(map(len, labels), default=1)
+        )
         axes = figure.add_subplot()
         positions = range(len(rows))
         bars = axes.barh(positions, values, color=list(colors) if colors else KEPT_COLOR, height=0.7)
@@ -107,7 +111,9 @@ def trend_chart(key: str, label: str, runs: Sequence[dict[str, Any]]) -> str:
             axes.plot(positions, [r[field] for r in runs], marker="o", color=color, label=name)
         step = max(1, len(runs) // 10)
         ticks = positions[::step]
-        axes.set_xticks(ticks, [runs[i]["when"] for i in ticks], rotation=30, ha="right", rotation_mode="anchor")
+        axes.set_xticks(
+            ticks, [runs[i]["when"] for i in ticks], rotation=30, ha="right", rotation_mode="anchor"
+        )
         axes.set_xlim(-0.5, max(len(runs) - 0.5, 0.5))
         axes.set_ylim(bottom=0)
         axes.yaxis.get_major_locator().set_params(integer=True)

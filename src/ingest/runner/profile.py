@@ -51,7 +51,8 @@ def hosts(urls: pa.Array, sites: pa.Array) -> pa.Array:
 
 def _counts(values: pa.Array) -> dict[str, int]:
     counted = pc.value_counts(values)
-    return {str(v): int(n) for v, n in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())}
+    names, numbers = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+    return {str(v): int(n) for v, n in zip(names, numbers, strict=True)}
 
 
 def top_counts(counts: dict[str, int], limit: int, other: str) -> dict[str, int]:
@@ -70,7 +71,7 @@ def words_histogram(n_words: Iterable[int]) -> list[dict[str, Any]]:
     counts = np.bincount(np.clip(index, 0, None), minlength=len(WORD_EDGES))
     return [
         {"min_words": low, "max_words": high, "documents": int(n)}
-        for low, high, n in zip(WORD_EDGES, [*(e - 1 for e in WORD_EDGES[1:]), None], counts)
+        for low, high, n in zip(WORD_EDGES, [*(e - 1 for e in WORD_EDGES[1:]), None], counts, strict=True)
     ]
 
 

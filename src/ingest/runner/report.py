@@ -53,18 +53,20 @@ def summary_markdown(summary: dict[str, Any]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def report_markdown(summary: dict[str, Any], trend: list[dict[str, Any]] | None = None, charts: bool = True) -> str:
+def report_markdown(
+    summary: dict[str, Any], trend: list[dict[str, Any]] | None = None, charts: bool = True
+) -> str:
     """The run report as markdown, for the flow's artifact: the key numbers, then each chart of the HTML
     report (`runner.report_page`) as an inline `data:image/svg+xml` image (Prefect's UI shows data images
     in markdown) followed by its numbers; `charts=False` gives the tables alone. `trend` defaults to the
-summaries under `OUT/_runs/` (`report_page.load_trend`). A run with nothing to do
-    gets a short note instead (no report page is written for it)."""
+    summaries under `OUT/_runs/` (`report_page.load_trend`). A run with nothing to do gets a short note
+    instead (no report page is written for it)."""
     from ingest.runner.report_page import build_charts, key_numbers, load_trend
 
     if not summary.get("committed"):
         return (
-            f"# ingest: nothing to do\n\n{summary.get('files_unchanged', 0)} files already ingested, none new "
-            f"or changed; `{summary['out']}` left as it was ({summary.get('seconds', 0):.2f} s).\n"
+            f"# ingest: nothing to do\n\n{summary.get('files_unchanged', 0)} files already ingested, "
+            f"none new or changed; `{summary['out']}` left as it was ({summary.get('seconds', 0):.2f} s).\n"
         )
     parts = [
         f"# ingest run {summary['run_id']}",

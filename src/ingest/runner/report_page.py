@@ -108,7 +108,7 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def _top(rows: list[tuple[str, int]], n: int = 3) -> str:
-    return ", ".join(f"{name} {count:,}" for name, count in rows[:n])
+    return ", ".join(f"{name} {count:,}" for name, count in rows[:n]) or "none"
 
 
 def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]], draw: bool = True) -> list[Chart]:
@@ -122,23 +122,23 @@ def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]], draw: boo
     buckets = summary.get("kept_words_histogram", [])
     outcome = [("kept", kept), *(("rejected: " + r, n) for r, n in reasons)]
     colors = [charts.KEPT_COLOR] + [charts.REJECTED_COLOR] * len(reasons)
+    lengths = [(charts.bucket_name(b), b["documents"]) for b in buckets]
+    length_text = "; ".join(f"{name} words {n:,}" for name, n in lengths if n) or "none"
+    removed = sum(n for _, n in rules)
     specs = [
         Chart("outcome", "Documents kept and rejected by reason",
-              f"Documents kept: {kept:,}; rejected: {rejected:,}; main reasons: {_top(reasons) or 'none'}.",
+              f"Documents kept: {kept:,}; rejected: {rejected:,}; main reasons: {_top(reasons)}.",
               ("outcome", "documents"), outcome),
         Chart("lines-removed", "Lines removed by rule",
-              f"Lines removed: {sum(n for _, n in rules):,}; main rules: {_top(rules) or 'none'}.",
-              ("rule", "lines"), rules),
+              f"Lines removed: {removed:,}; main rules: {_top(rules)}.", ("rule", "lines"), rules),
         Chart("hosts", "Kept documents per host",
-              f"Hosts listed: {len(hosts)}; most documents from: {_top(hosts) or 'none'}.",
+              f"Hosts listed: {len(hosts)}; most documents from: {_top(hosts)}.",
               ("host", "documents"), hosts),
         Chart("languages", "Kept documents per language",
-              f"Languages: {len(languages)}; most documents in: {_top(languages) or 'none'}.",
+              f"Languages: {len(languages)}; most documents in: {_top(languages)}.",
               ("language", "documents"), languages),
         Chart("lengths", "Length of kept documents (words)",
-              "Documents kept per length bucket: "
-              + "; ".join(f"{charts.bucket_name(b)} words {b['documents']:,}" for b in buckets if b["documents"]) + ".",
-              ("words", "documents"), [(charts.bucket_name(b), b["documents"]) for b in buckets]),
+              f"Documents kept per length bucket: {length_text}.", ("words", "documents"), lengths),
         Chart("trend", "Trend over the last runs",
               f"Documents kept and rejected in each of the last {len(trend)} runs (at most {TREND_RUNS}), "
               "oldest first.",
@@ -166,9 +166,11 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d2730;
 background:#fff;margin:0;line-height:1.45}
 main{max-width:62rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.6rem;margin:.2rem 0 .4rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:1px solid #dde3e8}
+h1{font-size:1.6rem;margin:.2rem 0 .4rem}
+h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:1px solid #dde3e8}
 .meta{color:#4b5b68;margin:0 0 1rem}code{font-size:.9em}
-table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.2rem .8rem;border-bottom:1px solid #e6ebef;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0}
+th,td{padding:.2rem .8rem;border-bottom:1px solid #e6ebef;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:0}figure svg{max-width:100%;height:auto}figcaption{color:#4b5b68;font-size:.95em}
 .warn{background:#fff4e5;border-left:4px solid #e08a00;padding:.5rem 1rem}
@@ -176,14 +178,15 @@ nav a{margin-right:1rem}details{margin:.3rem 0 1rem}
 """
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, int):
+        return f'<td class="n">{value:,}</td>'
+    return f"<td>{html.escape(str(value))}</td>"
+
+
 def _table(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td class="n">{v:,}</td>' if isinstance(v, int) else f"<td>{html.escape(str(v))}</td>" for v in row
-        ) + "</tr>"
-        for row in rows
-    )  # fmt: skip
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -196,7 +199,8 @@ def report_html(summary: dict[str, Any], trend: list[dict[str, Any]]) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>ingest run {run_id}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>ingest run {run_id}</h1>",
-        f'<p class="meta"><code>{html.escape(summary["raw"])}</code> → <code>{html.escape(summary["out"])}</code>, '
+        f'<p class="meta"><code>{html.escape(summary["raw"])}</code> → '
+        f"<code>{html.escape(summary['out'])}</code>, "
         f"started {html.escape(summary.get('started_at', ''))}, {summary.get('seconds', 0):.2f} s, "
         f"pipeline {html.escape(summary.get('pipeline_version', ''))}, config "
         f"<code>{html.escape(summary.get('config_hash', '')[:12])}</code></p>",
@@ -204,10 +208,14 @@ def report_html(summary: dict[str, Any], trend: list[dict[str, Any]]) -> str:
     if summary.get("warnings"):
         items = "".join(f"<li>{html.escape(w)}</li>" for w in summary["warnings"])
         parts.append(f'<div class="warn" role="note"><strong>Warnings</strong><ul>{items}</ul></div>')
-    parts.append("<nav>" + "".join(f'<a href="#{c.key}">{html.escape(c.title)}</a>' for c in found) + "</nav>")
+    parts.append(
+        "<nav>" + "".join(f'<a href="#{c.key}">{html.escape(c.title)}</a>' for c in found) + "</nav>"
+    )
     parts.append('<h2 id="numbers">Key numbers</h2>' + _table(("", "count"), key_numbers(summary)))
     for chart in found:
-        parts.append(f'<section aria-labelledby="{chart.key}"><h2 id="{chart.key}">{html.escape(chart.title)}</h2>')
+        parts.append(
+            f'<section aria-labelledby="{chart.key}"><h2 id="{chart.key}">{html.escape(chart.title)}</h2>'
+        )
         if chart.svg:
             parts.append(f"<figure>{chart.svg}<figcaption>{html.escape(chart.alt)}</figcaption></figure>")
             parts.append(f"<details><summary>Numbers</summary>{_table(chart.columns, chart.rows)}</details>")
