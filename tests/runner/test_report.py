@@ -251,7 +251,8 @@ def test_only_drawing_imports_matplotlib() -> None:
         "import sys\n"
         "import ingest.runner.pipeline, ingest.runner.units, ingest.runner.batch_pool\n"
         "from ingest.runner.report import report_markdown\n"
-        "s = {'run_id': 'r', 'raw': 'a', 'out': 'b', 'seconds': 0, 'pipeline_version': 'v', 'committed': True}\n"
+        "s = {'run_id': 'r', 'raw': 'a', 'out': 'b', 'seconds': 0, 'pipeline_version': 'v'}\n"
+        "s['committed'] = True\n"
         "report_markdown(s, [], charts=False)\n"
         "print('matplotlib' in sys.modules)\n"
     )
