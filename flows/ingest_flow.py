@@ -97,15 +97,19 @@ def ingest_flow(raw: str = "raw", out: str = "clean", config: str | None = None,
 
 
 def publish_report(summary: dict) -> None:
-    """The run's report as artifacts: a link to its HTML page (`OUT/_runs/<run_id>.html`, a `file://` URL)
+    """The run's report as artifacts: a link to its HTML page (`OUT/_runs/<run_id>.html`, a `file://` URL
+    whose text is the absolute path: Prefect's UI drops `file:` links, so the path is what a reader copies)
     and a markdown artifact with the key numbers and the same charts, inline. Publishing never fails the
-    flow: if the charts cannot be drawn, the tables go out alone."""
+    flow: if the charts cannot be drawn, the tables go out alone. A summary of a run with nothing to do
+    gets a short note."""
     if summary.get("report"):
         page = (Path(summary["out"]) / summary["report"]).resolve()
         create_link_artifact(
-            page.as_uri(), link_text=f"ingest run {summary['run_id']}", key="ingest-report-link",
-            description="the run's HTML report (charts and tables, no network needed)",
-        )  # fmt: skip
+            page.as_uri(),
+            link_text=str(page),
+            key="ingest-report-link",
+            description=f"HTML report of run {summary['run_id']}: charts and tables, no network needed",
+        )
     try:
         markdown = report_markdown(summary)
     except Exception as exc:  # a report is never worth a run

@@ -92,8 +92,8 @@ def test_flow_publishes_the_report_as_artifacts(prefect_harness, seeds_raw, tmp_
     assert summary["report"] == f"_runs/{summary['run_id']}.html" and page.is_file()
     link = Artifact.get("ingest-report-link")
     assert link is not None and link.type == "markdown"  # Prefect stores a link as a markdown link
-    (url,) = re.findall(r"\]\((file://[^)]+)\)", link.data)
-    assert Path(unquote(urlsplit(url).path)) == page
+    (text, url) = re.findall(r"\[([^\]]+)\]\((file://[^)]+)\)", link.data)[0]
+    assert Path(unquote(urlsplit(url).path)) == page and text == str(page)
     report = Artifact.get("ingest-report")
     assert report is not None and f"# ingest run {summary['run_id']}" in report.data
     assert f"| documents kept | {summary['documents_kept']} |" in report.data
