@@ -34,7 +34,7 @@ DATA_PAGE = DOCS / "concepts" / "data-dictionary.md"
 README = ROOT / "README.md"
 README_MAX_BYTES = 10_000
 QUICK_START = (
-    "pip install uv && uv run --locked python -m ingest",
+    "pip install uv && uv run --locked --no-dev python -m ingest",
     "pip install uv && uv run --locked pytest",
 )
 
