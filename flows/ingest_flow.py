@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -36,7 +36,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from ingest.config import ConfigError, IngestConfig, load_config
 from ingest.runner.batch_pool import batch_pool, run_batch
 from ingest.runner.pipeline import OutputBusy, RunError, run
-from ingest.runner.report import summary_markdown, summary_tables
+from ingest.runner.report import report_markdown, summary_markdown, summary_tables
 from ingest.runner.units import Job, SpillPart, WorkUnit, work_units
 
 
@@ -97,6 +97,29 @@ def publish(summary: dict[str, Any], raw: Path) -> None:
         create_table_artifact(
             rows, key=f"ingest-{name.replace('_', '-')}", description=name.replace("_", " ")
         )
+    publish_report(summary)
+
+
+def publish_report(summary: dict) -> None:
+    """The run's report as artifacts: a link to its HTML page (`OUT/_runs/<run_id>.html`, a `file://` URL
+    whose text is the absolute path: Prefect's UI drops `file:` links, so the path is what a reader copies)
+    and a markdown artifact with the key numbers and the same charts, inline. Publishing never fails the
+    flow: if the charts cannot be drawn, the tables go out alone. A summary of a run with nothing to do
+    gets a short note."""
+    if summary.get("report"):
+        page = (Path(summary["out"]) / summary["report"]).resolve()
+        create_link_artifact(
+            page.as_uri(),
+            link_text=str(page),
+            key="ingest-report-link",
+            description=f"HTML report of run {summary['run_id']}: charts and tables, no network needed",
+        )
+    try:
+        markdown = report_markdown(summary)
+    except Exception as exc:  # a report is never worth a run
+        get_run_logger().warning("report charts not drawn: %r", exc)
+        markdown = report_markdown(summary, charts=False)
+    create_markdown_artifact(markdown, key="ingest-report", description="run report: key numbers and charts")
 
 
 def run_and_publish(raw: str, out: str, config: str | None, wait: bool) -> dict:

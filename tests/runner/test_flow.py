@@ -1,6 +1,7 @@
 """One real Prefect flow run (local test server via prefect_test_harness), compared with the CLI's rows."""
 
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -75,6 +76,28 @@ def test_flow_on_a_dask_local_cluster_gives_the_same_rows(prefect_harness, seeds
     run(seeds_raw, tmp_path / "lib", IngestConfig(run=RunConfig(workers=1)))
     from_dask = pq.read_table(tmp_path / "dask" / "documents").select(COMPARED)
     assert from_dask.equals(pq.read_table(tmp_path / "lib" / "documents").select(COMPARED))
+
+
+def test_flow_publishes_the_report_as_artifacts(prefect_harness, seeds_raw, tmp_path) -> None:
+    import base64
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    from prefect.artifacts import Artifact
+
+    summary = ingest_flow(str(seeds_raw), str(tmp_path / "flow"))
+    page = (tmp_path / "flow" / "_runs" / f"{summary['run_id']}.html").resolve()
+    assert summary["report"] == f"_runs/{summary['run_id']}.html" and page.is_file()
+    link = Artifact.get("ingest-report-link")
+    assert link is not None and link.type == "markdown"  # Prefect stores a link as a markdown link
+    (text, url) = re.findall(r"\[([^\]]+)\]\((file://[^)]+)\)", link.data)[0]
+    assert Path(unquote(urlsplit(url).path)) == page and text == str(page)
+    report = Artifact.get("ingest-report")
+    assert report is not None and f"# ingest run {summary['run_id']}" in report.data
+    assert f"| documents kept | {summary['documents_kept']} |" in report.data
+    images = re.findall(r"\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", report.data)
+    assert len(images) == 6
+    assert all(base64.b64decode(i).startswith(b"<svg") for i in images)
 
 
 def test_script_options_and_a_nothing_to_do_artifact(prefect_harness, seeds_raw, tmp_path) -> None:

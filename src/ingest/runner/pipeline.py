@@ -24,6 +24,7 @@ from ingest.faults import checkpoint
 from ingest.read.discover import relative_source
 from ingest.runner.plan import OutputBusy, RunError, RunPlan, after_run, check_folders, plan_run
 from ingest.runner.recurring import strip_recurring_lines
+from ingest.runner.report_page import stage_report
 from ingest.runner.summary import RunSummary
 from ingest.runner.units import Job, SpillPart, spill_units
 from ingest.store.commit import apply, carry_over, is_sealed, seal, staging_dir
@@ -159,6 +160,9 @@ def commit_run(
     summary.rejected_by_reason = dict(sorted(reasons.items()))
     summary.lines_removed_by_rule = dict(sorted(rules.items()))
     summary.committed = True
+    summary.seconds = round(time.perf_counter() - plan.clock_start, 3)  # what the report shows
+    stage_report(summary, out, staging, config.run.report)
+    checkpoint("run:reported")
     summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
     seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))
     apply(staging, out)
