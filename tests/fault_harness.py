@@ -3,6 +3,7 @@ and the checks every fault test makes afterwards: nothing lost, nothing doubled,
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -130,9 +131,16 @@ def assert_whole(out: Path) -> None:
 
 
 def assert_settled(out: Path) -> None:
-    """After a completed run: no staging or trash left, and the manifest, index and dataset agree."""
+    """After a completed run: no staging or trash left, the manifest, index and dataset agree, and every
+    committed run's report is whole beside its summary."""
     leftovers = [p.name for p in out.iterdir() if p.name.startswith((".staging-", ".trash-"))]
     assert not leftovers, leftovers
+    runs = out / "_runs"
+    assert not [p.name for p in runs.iterdir() if p.suffix not in (".json", ".html")]
+    for summary in runs.glob("*.json"):
+        report = json.loads(summary.read_text(encoding="utf-8")).get("report")
+        if report:
+            assert (out / report).read_text(encoding="utf-8").endswith("</html>\n"), report
     manifest = pq.read_table(out / "_state" / "manifest.parquet").to_pylist()
     in_dataset = {r[0] for kind in ("documents", "rejected") for r in rows(out, kind)}
     assert {m["source_path"] for m in manifest} == in_dataset

@@ -88,35 +88,12 @@ def test_second_run_on_same_out_exits_with_clear_message(seeds_raw: Path, tmp_pa
     assert not (out / "documents").exists()
 
 
-def test_progress_bar_draws_counts_and_rate() -> None:
-    import io
-
-    from ingest.cli import Progress
-
-    stream = io.StringIO()
-    progress = Progress(stream, every=0.0)
-    progress.set_total(4)
-    progress.advance(1)
-    progress.advance(3)
-    progress.finish()
-    lines = stream.getvalue().split("\r")
-    assert "1/4 files  25%" in lines[1]
-    assert lines[-1].startswith("[" + "#" * Progress.WIDTH + "] 4/4 files 100%")
-    assert lines[-1].endswith("\n")
-    quiet = io.StringIO()
-    short = Progress(quiet, every=60.0)
-    short.set_total(2)
-    short.advance(2)
-    short.finish()
-    assert quiet.getvalue() == ""
-
-
 def test_version_and_help_import_no_heavy_module(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from ingest.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect',\n"
+        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect', 'matplotlib',\n"
         "         'ingest.runner.pipeline'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ingest import __version__
 from ingest.config import REPROCESS_MODES, ConfigError, IngestConfig, config_to_toml, load_config
@@ -33,45 +32,6 @@ Exit status: 0 when the run completed (even if some inputs were rejected), 2 for
 config, missing RAW, RAW and OUT overlapping, OUT locked or not writable, disk full), 130 on Ctrl-C and 143
 on SIGTERM (workers stopped at once, the dataset as the last committed run left it).
 `python -m ingest rules check FILE` checks a file of cleaning rules; `rules list` lists the rules."""
-
-
-class Progress:
-    """A progress bar on stderr (a terminal only), redrawn at most every `every` seconds: files done of
-    total, rate and time left. Runs shorter than `every` print nothing."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, every: float = 1.0) -> None:
-        self.stream, self.every = stream, every
-        self.total = self.done = 0
-        self.start = self.last = time.monotonic()
-        self.shown = False
-
-    def set_total(self, total: int) -> None:
-        self.total = total
-        self.start = self.last = time.monotonic()
-
-    def line(self, now: float) -> str:
-        share = self.done / self.total if self.total else 1.0
-        filled = int(share * self.WIDTH)
-        elapsed = max(now - self.start, 1e-9)
-        rate = self.done / elapsed
-        left = (self.total - self.done) / rate if rate else 0.0
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        return f"[{bar}] {self.done}/{self.total} files {share:4.0%}  {rate:.0f} files/s  {left:.0f} s left"
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.last >= self.every:
-            self.last, self.shown = now, True
-            self.stream.write("\r" + self.line(now))
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + self.line(time.monotonic()) + "\n")
-            self.stream.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the effective configuration (defaults, then --config, then --workers) as TOML and exit",
     )
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument(
+        "--progress-every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="when stderr is not a terminal (cron, nohup, a service), log a progress line every SECONDS "
+        "(default 5); on a terminal a progress bar is drawn instead",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress either)")
     parser.add_argument("--version", action="version", version=f"ingest {__version__}")
     return parser
 
@@ -135,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         from ingest.clean.rules.cli import main as rules_main
 
         return rules_main(argv[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.progress_every > 0:
+        parser.error("--progress-every must be a positive number of seconds")
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _main(args)
@@ -144,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
-    from ingest.runner.pipeline import (
-        RunError,  # the pipeline's imports are heavy: not for --help or --version
+    from ingest.runner.pipeline import (  # the pipeline's imports are heavy: not for --help or --version
+        OutputBusy,
+        RunError,
     )
 
     try:
@@ -159,6 +131,9 @@ def _main(args: argparse.Namespace) -> int:
             print(_dry_run(args, config))
             return 0
         summary = _run(args, config)
+    except OutputBusy as exc:
+        print(f"ingest: error: {exc}; try again later or pass --wait", file=sys.stderr)
+        return 2
     except (ConfigError, RunError) as exc:
         print(f"ingest: error: {exc}", file=sys.stderr)
         return 2
@@ -172,21 +147,24 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, config: IngestConfig) -> RunSummary:
+    from ingest.runner.display import BarDisplay, LogDisplay, RunDisplay
     from ingest.runner.pipeline import run
 
-    progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
-    summary = run(
-        args.raw,
-        args.out,
-        config,
-        progress=progress.advance if progress else None,
-        on_files=progress.set_total if progress else None,
-        wait=args.wait,
-        reprocess=args.reprocess,
+    if args.quiet:
+        return run(args.raw, args.out, config, wait=args.wait, reprocess=args.reprocess)
+    display: RunDisplay = (
+        BarDisplay(sys.stderr) if sys.stderr.isatty() else LogDisplay(sys.stderr, args.progress_every)
     )
-    if progress:
-        progress.finish()
-    return summary
+    with display:
+        return run(
+            args.raw,
+            args.out,
+            config,
+            on_files=display.files,
+            on_phase=display.phase,
+            wait=args.wait,
+            reprocess=args.reprocess,
+        )
 
 
 def _dry_run(args: argparse.Namespace, config: IngestConfig) -> str:

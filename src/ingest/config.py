@@ -210,6 +210,10 @@ class RunConfig(Section):
     array of a million short posts goes out in a few hundred tasks, not tens of thousands)."""
     rows_per_file: int = setting(50_000, _COUNT, output=False)
     """Maximum rows per Parquet part file."""
+    report: bool = setting(True, output=False)
+    """Write each committed run's HTML report, `OUT/_runs/<run_id>.html` (charts of what the run kept and
+    rejected, and the trend over the last runs). The summary's profile of the kept documents is computed
+    either way."""
 
 
 @dataclass(frozen=True, slots=True)

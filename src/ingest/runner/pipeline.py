@@ -22,8 +22,9 @@ from ingest.config import IngestConfig, config_to_dict
 from ingest.dedup.stage import dedup_spilled
 from ingest.faults import checkpoint
 from ingest.read.discover import relative_source
-from ingest.runner.plan import RunError, RunPlan, after_run, check_folders, plan_run
+from ingest.runner.plan import OutputBusy, RunError, RunPlan, after_run, check_folders, plan_run
 from ingest.runner.recurring import strip_recurring_lines
+from ingest.runner.report_page import stage_report
 from ingest.runner.summary import RunSummary
 from ingest.runner.units import Job, SpillPart, spill_units
 from ingest.store.commit import apply, carry_over, is_sealed, seal, staging_dir
@@ -32,7 +33,9 @@ from ingest.store.lock import LockBusy, LockError, run_lock
 from ingest.store.write import prepare_staging
 
 __all__ = [
+    "PHASES",
     "Executor",
+    "OutputBusy",
     "RunError",
     "RunPlan",
     "RunSummary",
@@ -102,10 +105,17 @@ def _discard(staging: Path) -> None:
 
 
 def commit_run(
-    parts: Sequence[SpillPart], raw_root: Path, out: Path, config: IngestConfig, plan: RunPlan
+    parts: Sequence[SpillPart],
+    raw_root: Path,
+    out: Path,
+    config: IngestConfig,
+    plan: RunPlan,
+    on_phase: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run-level steps shared by every entry point, over the run's spilled parts (in output order): dedup
-    into staging, then the crash-safe commit (commit.py). Call inside `run_staging`."""
+    into staging, then the crash-safe commit (commit.py). Call inside `run_staging`. `on_phase` hears each
+    step's name as it starts (`PHASES`)."""
+    phase = on_phase or (lambda name: None)
     files = plan.files
     summary = _base_summary(raw_root, out, plan)
     summary.config = config_to_dict(config)
@@ -127,8 +137,10 @@ def commit_run(
     if plan.legacy:
         replaced |= {relative_source(p, raw_root) for p in files.to_process}
         owners = None
+    phase("recurring lines")
     rules.update(strip_recurring_lines([part.path for part in parts], config))
     checkpoint("run:recurring")
+    phase("duplicates")
     written, duplicates, summary.dedup = dedup_spilled(
         [part.path for part in parts],
         out,
@@ -140,6 +152,7 @@ def commit_run(
         plan.owners or {},
     )
     checkpoint("run:deduplicated")
+    phase("committing")
     summary.rows_superseded = carry_over(out, staging, replaced, owners, plan.run_id)
     checkpoint("run:carried")
     reasons.update(duplicates)
@@ -147,6 +160,9 @@ def commit_run(
     summary.rejected_by_reason = dict(sorted(reasons.items()))
     summary.lines_removed_by_rule = dict(sorted(rules.items()))
     summary.committed = True
+    summary.seconds = round(time.perf_counter() - plan.clock_start, 3)  # what the report shows
+    stage_report(summary, out, staging, config.run.report)
+    checkpoint("run:reported")
     summary.seconds = round(time.perf_counter() - plan.clock_start, 3)
     seal(staging, plan.run_id, summary.to_dict(), after_run(files.states, retry))
     apply(staging, out)
@@ -164,6 +180,9 @@ def _probe_writable(out: Path) -> None:
         raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from exc
 
 
+PHASES = ("planning", "processing", "recurring lines", "duplicates", "committing")
+"""The phases of a run, in order, as `run`'s `on_phase` names them."""
+
 Executor = Callable[[Sequence[Path], Job, Callable[[int], None] | None], list[SpillPart]]
 """How a run's files get processed: given the files, the run's `Job` and a progress callback (files done),
 return the spill parts in discovery order. `units.spill_units` (worker processes of this machine) is the
@@ -179,17 +198,24 @@ def run(
     wait: bool = False,
     reprocess: str | None = None,
     executor: Executor = spill_units,
+    on_phase: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """The whole job, the one skeleton every entry point runs: lock, plan, process (by `executor`),
     cross-document step, dedup, commit, summary. New, changed and retried raw files in, dataset updated.
 
     Holds the output folder's lock for the whole run; `wait` queues behind a running job instead of failing;
-    `reprocess` redoes ingested files (`config.REPROCESS_MODES`).
+    `reprocess` redoes ingested files (`config.REPROCESS_MODES`). For a display: `on_files` hears how many
+    files the run will process, `progress` how many more are done (per work unit; worker processes also
+    tick each document, `runner.ticks`), `on_phase` the name of each phase as it starts (`PHASES`).
     """
     check_folders(raw_root, out)
     try:
         with locked_output(out, wait):
+            if on_phase:
+                on_phase("planning")
             plan = plan_run(raw_root, out, config, reprocess)
+            if on_phase:
+                on_phase("processing")
             if on_files:
                 on_files(len(plan.files.to_process))
             with run_staging(out, plan) as staging:
@@ -199,7 +225,7 @@ def run(
                         plan.files.to_process, Job(raw_root, config, staging, plan.started), progress
                     )
                     checkpoint("run:processed")
-                return commit_run(parts, raw_root, out, config, plan)
+                return commit_run(parts, raw_root, out, config, plan, on_phase)
     except OSError as exc:  # disk full, a folder gone read-only, a file system gone
         raise RunError(f"cannot update {out}: {exc.strerror or exc}") from exc
 
@@ -216,5 +242,7 @@ def locked_output(out: Path, wait: bool = False) -> Iterator[None]:
         with run_lock(out, wait):
             _probe_writable(out)
             yield
-    except (LockBusy, LockError) as exc:
+    except LockBusy as exc:
+        raise OutputBusy(str(exc)) from None
+    except LockError as exc:
         raise RunError(str(exc)) from None

@@ -135,6 +135,10 @@ class RunError(Exception):
     """A run-level failure (missing raw folder, unwritable output): the run cannot start or finish."""
 
 
+class OutputBusy(RunError):
+    """Another run holds the output folder's lock (and the caller did not ask to wait for it)."""
+
+
 def list_raw_files(raw_root: Path) -> list[Path]:
     if not raw_root.is_dir():
         raise RunError(f"raw folder not found: {raw_root}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -36,6 +37,17 @@ class RunSummary:
     lines_removed_by_rule: dict[str, int] = field(default_factory=dict)
     dedup: dict[str, float] = field(default_factory=dict)
     """Duplicate stage: earlier-run documents matched in the index, duplicates of them, seconds."""
+    kept_by_host: dict[str, int] = field(default_factory=dict)
+    """This run's kept documents per host (from `url`, without `www.`; else `site`): the 20 largest, the
+    rest under `(other hosts)` (`runner.profile`)."""
+    kept_by_language: dict[str, int] = field(default_factory=dict)
+    """This run's kept documents per language code (`(none)`: no language)."""
+    kept_words_histogram: list[dict] = field(default_factory=list)
+    """This run's kept documents per length bucket: `min_words`, `max_words` (None: open), `documents`."""
+    report: str = ""
+    """The run's HTML report, relative to OUT (`_runs/<run_id>.html`); empty when none was written."""
+    report_seconds: float = 0.0
+    """CPU seconds spent profiling the kept documents and drawing the report."""
     recovered_runs: list[str] = field(default_factory=list)
     """Runs that had committed but were cut off before finishing; this run completed them first."""
     committed: bool = False
@@ -62,6 +74,7 @@ class RunSummary:
             f"superseded), {self.files_retried} retried, {self.files_unchanged} unchanged, "
             f"{self.files_missing} missing",
             f"output: {self.out}",
+            *([f"report: {Path(self.out) / self.report}"] if self.report else []),
             *notes,
         ]
         for title, counts in (

@@ -24,6 +24,7 @@ from ingest.faults import checkpoint
 from ingest.read.discover import relative_source
 from ingest.read.files import read_file
 from ingest.runner.pool import run_isolated, run_ordered
+from ingest.runner.ticks import DOCUMENT, FILE, tick
 from ingest.steps.document import document_steps, process_document, process_file, warm_up
 from ingest.store.write import spill_documents, spill_part
 
@@ -97,11 +98,17 @@ def spill_batch(docs: Iterable[Document], staging: Path, index: int, started: da
 def unit_documents(unit: WorkUnit, raw_root: Path, config: IngestConfig) -> Iterator[Document]:
     """Every document of a unit through every per-document step, in order."""
     for path in unit.paths:
-        yield from process_file(path, raw_root, config)
+        for doc in process_file(path, raw_root, config):
+            yield doc
+            tick(DOCUMENT)
+        tick(FILE)
     if unit.records:
         steps = document_steps(config)
         for doc in unit.records:
             yield process_document(doc, steps, config)
+            tick(DOCUMENT)
+    if unit.n_files and not unit.paths:  # the last chunk of a large file
+        tick(FILE)
 
 
 def spill_unit(unit: WorkUnit, job: Job) -> SpillPart:

@@ -13,13 +13,15 @@ one committed version. A reader that wants one version for a long job can read
 
 A run builds, in OUT/.staging-<run_id>/: documents/ and rejected/ (the previous parts hard-linked, minus
 superseded rows, plus this run's new parts), index/ (this run's duplicate-index entries),
-state/manifest.parquet and summary.json, each synced to disk. Writing the READY marker (durably, last)
+state/manifest.parquet, summary.json and the run's HTML report (report.html, when the run wrote one), each
+synced to disk. Writing the READY marker (durably, last)
 seals the run: from then on it is committed, and whichever process gets there first (this run, or the next
 run's recovery after a crash) applies it, step by idempotent step:
 1. documents/ and rejected/ move to OUT/_versions/<run_id>/;
 2. OUT/_current is pointed at that version (one atomic rename of a link): readers now see the new state;
 3. the manifest replaces OUT/_state/manifest.parquet, the index folder moves under OUT/_index/runs/, and
-   the summary is written to OUT/_runs/<run_id>.json, the commit record, last;
+   the report moves to OUT/_runs/<run_id>.html, and the summary is written to OUT/_runs/<run_id>.json,
+   the commit record, last;
 4. the staging folder is removed (renamed aside first, so a crash mid-deletion cannot leave a READY beside
    a half-deleted folder), and versions older than the previous one are removed.
 A staging folder without READY belongs to a run that died before committing: recovery deletes it, and its
@@ -56,6 +58,8 @@ from ingest.store.write import OUTPUTS, STAGING_PREFIX, exchange, write_part
 
 READY = "READY"
 SUMMARY = "summary.json"
+REPORT = "report.html"
+"""The run's HTML report in its staging folder (written by `ingest.runner.report_page`), if any."""
 CURRENT = "_current"
 VERSIONS = "_versions"
 STAGED_MANIFEST = Path("state") / "manifest.parquet"
@@ -210,6 +214,10 @@ def apply(staging: Path, out: Path) -> dict[str, Any]:
         replace_durable(staging / "index", out / INDEX_RUNS / run_id)
     checkpoint("apply:index")
     summary = json.loads((staging / SUMMARY).read_text(encoding="utf-8"))
+    if (staging / REPORT).exists():
+        (out / "_runs").mkdir(parents=True, exist_ok=True)
+        replace_durable(staging / REPORT, out / "_runs" / f"{run_id}.html")
+        checkpoint("apply:reported")
     write_json_durable(out / "_runs" / f"{run_id}.json", summary)
     checkpoint("apply:recorded")
     remove_tree(staging)
