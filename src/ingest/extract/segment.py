@@ -95,6 +95,17 @@ def shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
 
 
+def coverage(texts: list[str], text: str) -> list[float]:
+    """Share of each segment text's word 4-shingles (`shingles`) that `text` holds: how much of a page
+    segment an extracted text already has (0.0 for a segment without words)."""
+    kept = shingles(text)
+    out = []
+    for t in texts:
+        sh = shingles(t)
+        out.append(sum(x in kept for x in sh) / len(sh) if sh else 0.0)
+    return out
+
+
 def hidden(el: _Element) -> bool:
     """The element or an ancestor is hidden with an attribute or an inline style."""
     for node in (el, *el.iterancestors()):
