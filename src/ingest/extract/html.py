@@ -22,8 +22,8 @@ from trafilatura.utils import load_html
 from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.block_filter import filter_blocks
-from ingest.extract.page import parse_page
 from ingest.extract.losses import PageLosses, page_removals
+from ingest.extract.page import parse_page
 from ingest.extract.recall import RecallTrace, recover_blocks
 from ingest.extract.title import choose_title, page_title_candidates, split_leading_headline, squash
 
