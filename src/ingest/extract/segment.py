@@ -44,10 +44,15 @@ class Segment:
     owner: _Element
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
+    _text: str | None = None
 
     @property
     def text(self) -> str:
-        return " ".join("".join(self.pieces).split())
+        """The pieces joined, whitespace folded; computed once (a segment is complete when `segments`
+        returns it, and the recall step and the record of losses both read it)."""
+        if self._text is None:
+            self._text = " ".join("".join(self.pieces).split())
+        return self._text
 
 
 def segments(tree: _Element) -> list[Segment]:
