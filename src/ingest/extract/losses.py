@@ -12,8 +12,8 @@ before the cleaner sees any text, so it records that here, with rules named like
 - `html:not_main_content`: every other visible page segment trafilatura left out of its text (menus,
   teasers, footers, short labels). A segment is left out when under half of its word 4-shingles are in
   trafilatura's text (`recall.COVERED`, the recall step's own test), it is not a line of the extracted
-  text, it is not the headline (which became `title`), and, when shorter than 4 words, it does not occur
-  between spaces in the extracted text.
+  text, it is not the headline (which became `title`), and, when it is 1 to 3 words, those words do not
+  stand together between spaces in the extracted text (a kept table row holds its short cells).
 
 Entries are the page's text segments (`segment.segments`: a paragraph, list item, heading, cell, a div's
 own text) and the filter's blocks, whitespace-folded, in page order, each text once per document. Text

@@ -15,7 +15,7 @@ import ftfy
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from ingest.extract.segment import segments
+from ingest.extract.segment import SKIP, segments
 
 
 def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
@@ -96,7 +96,8 @@ def drop_consent_banners(tree: HtmlElement, dropped: list[str] | None = None) ->
     """Remove the elements a consent manager (`CONSENT_MANAGERS`) puts on the page, before trafilatura and
     the recall step see it. An element that holds the page's headline or an <article>/<main> is kept
     whatever its class says (a wrapper marked while the banner shows). Returns `tree`, modified in place;
-    the text segments (`segment.segments`) of the removed elements are appended to `dropped` when given.
+    the text segments (`segment.segments`) of the removed elements (not of a removed <script> or
+    <style>: no text a reader sees) are appended to `dropped` when given.
 
     The page's class and id values, joined, are screened with one regex first (about 1.3 ms a dev page, a
     third of parsing it); only the few pages that name a manager are walked element by element."""
@@ -110,7 +111,7 @@ def drop_consent_banners(tree: HtmlElement, dropped: list[str] | None = None) ->
     gone: set[HtmlElement] = set()
     for el in found:
         if el.getparent() is not None and not any(el.find(f".//{tag}") is not None for tag in _PAGE_PARTS):
-            if dropped is not None and not any(a in gone for a in el.iterancestors()):
+            if dropped is not None and el.tag not in SKIP and not any(a in gone for a in el.iterancestors()):
                 dropped += [seg.text for seg in segments(el)]  # an element inside a removed one is in it
             gone.add(el)
             el.drop_tree()
