@@ -48,7 +48,6 @@ MAX_ENTRIES = 40
 MAX_CHARS = 400
 """Characters of one entry's text; a longer text is cut at a word boundary and ends with ' […]'."""
 
-_WORD = re.compile(r"\w+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -81,7 +80,7 @@ def _bounded(text: str) -> str:
 def hidden_elements(tree: _Element) -> set[_Element]:
     """Every element the page hides (`segment.hidden`: a `hidden` or `aria-hidden="true"` attribute, an
     inline `display: none` or `visibility: hidden`, on it or an ancestor). One XPath query for the few
-    attributes that can hide (about a third of the cost of a walk over the page's elements), then the
+    attributes that can hide (about half the cost of a walk over the page's elements), then the
     subtrees of the elements that carry them, rather than a walk up from every segment."""
     roots = []
     for value in tree.xpath("//@hidden | //@aria-hidden | //@style"):
