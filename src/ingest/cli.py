@@ -23,7 +23,7 @@ normalize the text, label the language, drop exact and near duplicates (also of 
 result to a Parquet dataset:
   OUT/documents/  kept documents
   OUT/rejected/   documents that could not be used, with `reason` and `detail` (duplicates: `duplicate_of`)
-  OUT/_runs/      one summary JSON per run
+  OUT/_runs/      per run: a summary (JSON) and a report with charts (HTML)
 Runs are incremental: files already ingested are skipped, changed files replace their earlier rows, and a
 run with nothing new writes nothing. A run commits atomically: killed at any moment, it leaves the previous
 dataset readable, and the next run completes or redoes its work.

@@ -41,7 +41,11 @@ def test_plain_text_passes_untouched() -> None:
 def test_headline_leaves_the_body() -> None:
     doc = extract_html(Document(source_path="p.html", html=PAGE), ExtractConfig())
     assert doc.raw_text.split("\n")[0] == PARAGRAPHS[0]
-    assert [(r.text, r.rule) for r in doc.removed] == [("Council backs tram extension", "title")]
+    assert [(r.text, r.rule) for r in doc.removed] == [
+        ("Council backs tram extension", "title"),
+        ("Copyright 2024 Harbour Gazette. All rights reserved.", "html:recall_rejected"),
+        ("Home News Sport", "html:not_main_content"),  # the <nav> trafilatura left out
+    ]
 
 
 def test_is_headline_allows_a_site_suffix() -> None:

@@ -193,4 +193,7 @@ def test_clean_html_off_keeps_the_extracted_text(tmp_path: Path) -> None:
     config = IngestConfig(extract=ExtractConfig(clean_html=False), run=RunConfig(workers=1))
     (doc,) = process_file(raw / "p.html", raw, config)
     assert doc.text == f"Story 5. {PARAGRAPH}\n{PARAGRAPH} Part two of 5."
-    assert [(r.text, r.rule) for r in doc.removed] == [("Story 5", "title")]
+    assert [(r.text, r.rule) for r in doc.removed] == [
+        ("Story 5", "title"),
+        ("Home News Sport", "html:not_main_content"),  # the <nav> trafilatura left out
+    ]

@@ -212,15 +212,20 @@ def drop_blocks(body: _Element, blocks: list[_Element], keep: list[bool]) -> Non
         parent.remove(block)
 
 
-def filter_blocks(body: _Element, tree: _Element, model: dict | None = None) -> str | None:
+def filter_blocks(
+    body: _Element, tree: _Element, model: dict | None = None, dropped: list[str] | None = None
+) -> str | None:
     """The main text without the blocks the model calls boilerplate, or None when it keeps every block
-    (the caller keeps trafilatura's text as it was). Modifies `body`."""
+    (the caller keeps trafilatura's text as it was). Modifies `body`; the texts of the blocks it drops are
+    appended to `dropped` when given."""
     model = model or load_model()
-    blocks, _, features = block_features(body, tree)
+    blocks, texts, features = block_features(body, tree)
     if not blocks:
         return None
     keep = [s >= model["threshold"] for s in article_scores(features, model)]
     if all(keep):
         return None
     drop_blocks(body, blocks, keep)
+    if dropped is not None:
+        dropped += [t for t, kept in zip(texts, keep, strict=True) if not kept and t]
     return xmltotxt(body, False)

@@ -22,8 +22,9 @@ from trafilatura.utils import load_html
 from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.block_filter import filter_blocks
+from ingest.extract.losses import PageLosses, page_removals
 from ingest.extract.page import parse_page
-from ingest.extract.recall import recover_blocks
+from ingest.extract.recall import RecallTrace, recover_blocks
 from ingest.extract.title import choose_title, page_title_candidates, split_leading_headline, squash
 
 _AUTHOR_LABEL = re.compile(r"^(?:author|written by|by)\b\s*:?\s*(?=\S)", re.I)
@@ -65,11 +66,17 @@ def recall_text(page: str | HtmlElement, config: ExtractConfig) -> str:
     return result.text if result is not None and result.text else ""
 
 
-def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: ExtractConfig) -> str:
+def main_text(
+    tree: HtmlElement,
+    result: TrafilaturaDocument | None,
+    config: ExtractConfig,
+    losses: PageLosses | None = None,
+) -> str:
     """The page's main text: the longer of the default pass (`result`) and the recall pass, without the
     blocks the learned block filter (`extract_filter`) calls boilerplate when `config.filter_blocks` is on,
     with the page paragraphs `extract_recall` finds outside trafilatura's text when `config.recover_blocks`
-    is on."""
+    is on. What the filter drops and what the recall step sees and decides go into `losses` when given."""
+    losses = losses if losses is not None else PageLosses()
     text = result.text if result is not None and result.text else ""
     body = result.body if result is not None and text else None
     if config.recall_pass:
@@ -77,17 +84,21 @@ def main_text(tree: HtmlElement, result: TrafilaturaDocument | None, config: Ext
         other_text = other.text if other is not None and other.text else ""
         if len(other_text) > len(text):
             text, body = other_text, other.body if other is not None else None
-    unfiltered = text
+    unfiltered = losses.extracted = text
     if config.filter_blocks and body is not None:
-        filtered = filter_blocks(body, tree)
+        dropped: list[str] = []
+        filtered = filter_blocks(body, tree, dropped=dropped)
         if filtered is not None and filtered.strip():
-            text = filtered
+            text, losses.filtered = filtered, dropped
         elif filtered is not None:  # the filter dropped every block: trafilatura's text stands as it was
             body = None
     if config.recover_blocks and body is not None:
-        recovered = recover_blocks(body, tree, unfiltered)
+        trace = losses.trace = RecallTrace()
+        recovered = recover_blocks(body, tree, unfiltered, trace=trace)
         if recovered is not None and recovered.strip():
             text = recovered
+        else:
+            trace.added = []
     return text
 
 
@@ -99,7 +110,8 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
     if doc.rejected or doc.html is None:
         return doc
     try:
-        tree = parse_page(doc.html)
+        losses = PageLosses()
+        tree = parse_page(doc.html, losses.consent)
         if tree is None:
             doc.html = None
             return doc.reject("no_article", "the HTML does not parse to a document")
@@ -114,7 +126,7 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
             favor_recall=config.favor_recall,
             date_extraction_params=set_date_params(config.date_extensive_search),
         )
-        text = main_text(tree, result, config)
+        text = main_text(tree, result, config, losses)
         if result is None and text.strip():  # only the recall pass found the article: its metadata alone
             result = extract_metadata(
                 tree, default_url=doc.url, date_config=set_date_params(config.date_extensive_search)
@@ -130,13 +142,14 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
     if result.title and not metas:
         metas.append(squash(result.title))
     doc.title = doc.title or choose_title(h1s, metas, site, host)
+    lost = page_removals(tree, losses, text, doc.title)
     text, removed = split_leading_headline(text, doc.title)
     # the title came from metadata: the body must not start with the page's own headline either
     for headline in [result.title, *h1s[:2]] if not removed else []:
         text, removed = split_leading_headline(text, headline)
         if removed:
             break
-    doc.raw_text, doc.removed = text, [*doc.removed, *removed]
+    doc.raw_text, doc.removed = text, [*doc.removed, *removed, *lost]
     doc.author = doc.author or _AUTHOR_LABEL.sub("", result.author or "") or None
     doc.published = doc.published or result.date or None
     doc.site = doc.site or site

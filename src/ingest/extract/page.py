@@ -15,6 +15,8 @@ import ftfy
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from ingest.extract.segment import SKIP, segments
+
 
 def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
     """Move what follows a premature `</html>` into the page's <body>, as browsers show it.
@@ -90,10 +92,12 @@ def _names_consent_manager(el: HtmlElement) -> bool:
     return _CONSENT_TOKEN.search(f"{el.get('class') or ''} {el.get('id') or ''}".lower()) is not None
 
 
-def drop_consent_banners(tree: HtmlElement) -> HtmlElement:
+def drop_consent_banners(tree: HtmlElement, dropped: list[str] | None = None) -> HtmlElement:
     """Remove the elements a consent manager (`CONSENT_MANAGERS`) puts on the page, before trafilatura and
     the recall step see it. An element that holds the page's headline or an <article>/<main> is kept
-    whatever its class says (a wrapper marked while the banner shows). Returns `tree`, modified in place.
+    whatever its class says (a wrapper marked while the banner shows). Returns `tree`, modified in place;
+    the text segments (`segment.segments`) of the removed elements (not of a removed <script> or
+    <style>: no text a reader sees) are appended to `dropped` when given.
 
     The page's class and id values, joined, are screened with one regex first (about 1.3 ms a dev page, a
     third of parsing it); only the few pages that name a manager are walked element by element."""
@@ -104,8 +108,12 @@ def drop_consent_banners(tree: HtmlElement) -> HtmlElement:
         for el in tree.iter()
         if isinstance(el.tag, str) and el.tag not in _NEVER_CONSENT and _names_consent_manager(el)
     ]
+    gone: set[HtmlElement] = set()
     for el in found:
         if el.getparent() is not None and not any(el.find(f".//{tag}") is not None for tag in _PAGE_PARTS):
+            if dropped is not None and el.tag not in SKIP and not any(a in gone for a in el.iterancestors()):
+                dropped += [seg.text for seg in segments(el)]  # an element inside a removed one is in it
+            gone.add(el)
             el.drop_tree()
     return tree
 
@@ -126,11 +134,12 @@ def repair_mojibake(page: str) -> str:
     return ftfy.fix_encoding(page) if _MOJIBAKE.search(page) else page
 
 
-def parse_page(page: str) -> HtmlElement | None:
+def parse_page(page: str, dropped: list[str] | None = None) -> HtmlElement | None:
     """The page's tree as trafilatura parses it (`load_html`), mojibake repaired (`repair_mojibake`),
-    content after `</html>` included and consent banners dropped (`drop_consent_banners`)."""
+    content after `</html>` included and consent banners dropped (`drop_consent_banners`, which appends
+    their text to `dropped` when given)."""
     tree = load_html(repair_mojibake(page))
     if tree is None:
         return None
     tree = adopt_trailing_roots(tree)
-    return drop_consent_banners(tree)
+    return drop_consent_banners(tree, dropped)

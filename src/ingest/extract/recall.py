@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
 from ingest.extract.block_filter import leaf_blocks, load_model
-from ingest.extract.segment import Segment, hidden, segments, shingles
+from ingest.extract.segment import Segment, coverage, hidden, segments, shingles
 from ingest.extract.trees import article_scores
 
 MODEL = Path(__file__).resolve().parent / "models" / "html_recall_gbt.json"
@@ -57,14 +58,10 @@ def _good(words: int, text: str, ld: float) -> bool:
 def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[float], list[dict[str, float]]]:
     """(indexes of the candidate segments, every segment's coverage by `text`, one feature dict per
     candidate). `text` is trafilatura's main text before any block filter."""
-    kept_sh = shingles(text)
     texts = [s.text for s in segs]
     words = [len(_WORD.findall(t)) for t in texts]
     lds = [min(1.0, s.link_chars / max(1, len(t))) for s, t in zip(segs, texts, strict=True)]
-    cover = []
-    for t in texts:
-        sh = shingles(t)
-        cover.append(sum(x in kept_sh for x in sh) / len(sh) if sh else 0.0)
+    cover = coverage(texts, text)
     covered = [c >= COVERED for c in cover]
     good = [_good(w, t, d) for w, t, d in zip(words, texts, lds, strict=True)]
     n = len(segs)
@@ -252,18 +249,37 @@ def insert_segments(body: _Element, texts: list[str], covered: list[bool], add: 
         last_inserted[k] = p
 
 
-def recover_blocks(body: _Element, tree: _Element, text: str, model: dict | None = None) -> str | None:
+@dataclass(slots=True)
+class RecallTrace:
+    """What one run of the recall step saw and decided, for the record of what the page lost
+    (`extract.losses`): the page's segments, each one's coverage by trafilatura's text, and the candidates
+    the model added and those it rejected (indexes into `segments`)."""
+
+    segments: list[Segment] = field(default_factory=list)
+    cover: list[float] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+
+
+def recover_blocks(
+    body: _Element, tree: _Element, text: str, model: dict | None = None, trace: RecallTrace | None = None
+) -> str | None:
     """The main text with the page segments the model calls article text inserted in page order, or None
     when it adds none (the caller keeps its text). `body` is trafilatura's output tree (after the block
     filter, if any), `tree` the page, `text` trafilatura's main text before the filter: what it dropped is
-    not a candidate. Modifies `body`."""
+    not a candidate. Modifies `body`; fills `trace` when given."""
     model = model or load_model(MODEL)
     segs = segments(tree)
     candidates, cover, features = recall_features(segs, text)
+    if trace is not None:
+        trace.segments, trace.cover = segs, cover
     if not candidates:
         return None
     scores = article_scores(features, model)
     add = [i for i, s in zip(candidates, scores, strict=True) if s >= model["threshold"]]
+    if trace is not None:
+        trace.added = add
+        trace.rejected = [i for i, s in zip(candidates, scores, strict=True) if s < model["threshold"]]
     if not add:
         return None
     insert_segments(body, [s.text for s in segs], [c >= COVERED for c in cover], add)

@@ -44,10 +44,15 @@ class Segment:
     owner: _Element
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
+    _text: str | None = None
 
     @property
     def text(self) -> str:
-        return " ".join("".join(self.pieces).split())
+        """The pieces joined, whitespace folded; computed once (a segment is complete when `segments`
+        returns it, and the recall step and the record of losses both read it)."""
+        if self._text is None:
+            self._text = " ".join("".join(self.pieces).split())
+        return self._text
 
 
 def segments(tree: _Element) -> list[Segment]:
@@ -93,6 +98,17 @@ def shingles(text: str) -> set[tuple[str, ...]]:
     if len(tokens) < 4:
         return {tuple(tokens)} if tokens else set()
     return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+
+
+def coverage(texts: list[str], text: str) -> list[float]:
+    """Share of each segment text's word 4-shingles (`shingles`) that `text` holds: how much of a page
+    segment an extracted text already has (0.0 for a segment without words)."""
+    kept = shingles(text)
+    out = []
+    for t in texts:
+        sh = shingles(t)
+        out.append(sum(x in kept for x in sh) / len(sh) if sh else 0.0)
+    return out
 
 
 def hidden(el: _Element) -> bool:
