@@ -28,9 +28,7 @@ NO_LANGUAGE = "(none)"
 WORD_EDGES = (0, 50, 100, 200, 400, 800, 1600, 3200, 6400)
 """Lower bounds of the length histogram's buckets, in words (the last bucket is open). Fixed, roughly
 doubling bounds: news articles spread over two orders of magnitude, and runs stay comparable."""
-_COLUMNS = ("url", "site", "language", "n_words")
-_HOST = r"^[a-z][a-z0-9+.\-]*://(?:[^@/?#]*@)?(?:www\.)?(?P<host>[^/:?#]+)"
-"""The host of an absolute URL (lower-cased first): user info, a leading `www.` and the port dropped."""
+_COLUMNS = ("host", "site", "language", "n_words")
 
 
 def run_parts(folder: Path, run_id: str) -> list[Path]:
@@ -41,12 +39,11 @@ def run_parts(folder: Path, run_id: str) -> list[Path]:
     return sorted(p for p in folder.glob("part-*.parquet") if part_owner(p.name) == run_id)
 
 
-def hosts(urls: pa.Array, sites: pa.Array) -> pa.Array:
-    """The host of each row: from `url` (lower-case, without `www.`), else the `site` name, else NO_HOST."""
-    lowered = pc.utf8_lower(urls)
-    found = pc.struct_field(pc.extract_regex(lowered, _HOST), [0])
+def hosts(host: pa.Array, sites: pa.Array) -> pa.Array:
+    """The host of each row: the `host` column (from `url`, see `store.derived.host_of`), else the `site`
+    name lower-cased, else NO_HOST."""
     site = pc.if_else(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(sites)), 0), None, sites)
-    return pc.coalesce(found, pc.utf8_lower(site), pa.scalar(NO_HOST))
+    return pc.coalesce(host, pc.utf8_lower(site), pa.scalar(NO_HOST))
 
 
 def _counts(values: pa.Array) -> dict[str, int]:
@@ -84,8 +81,9 @@ def profile_parts(parts: Iterable[Path]) -> dict[str, Any]:
         table = pq.read_table(part, columns=list(_COLUMNS))
         if not table.num_rows:
             continue
+        host = hosts(table.column("host").combine_chunks(), table.column("site").combine_chunks())
         for counts, values in (
-            (host_counts, hosts(table.column("url").combine_chunks(), table.column("site").combine_chunks())),
+            (host_counts, host),
             (language_counts, pc.fill_null(table.column("language"), NO_LANGUAGE)),
         ):
             for name, n in _counts(values).items():
