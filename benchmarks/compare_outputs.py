@@ -61,9 +61,9 @@ def run_ingest(python: Path, tree: Path, raw: Path, out: Path) -> None:
     subprocess.run(cmd, cwd=tree, env=env, check=True)
 
 
-def read_rows(out: Path) -> dict[Key, tuple]:
+def read_rows(out: Path, columns: tuple[str, ...] = COLUMNS) -> dict[Key, tuple]:
     """Every row of `documents/` and `rejected/` under `out`, keyed by table and source, as the compared
-    columns (`reason` is None in `documents/`, which has no such column)."""
+    `columns` (`reason` is None in `documents/`, which has no such column)."""
     import pyarrow.dataset as ds
 
     rows: dict[Key, tuple] = {}
@@ -72,16 +72,16 @@ def read_rows(out: Path) -> dict[Key, tuple]:
         if not folder.exists():
             continue
         data = ds.dataset(folder, format="parquet")
-        names = ["source_path", "source_record", *(c for c in COLUMNS if c in data.schema.names)]
+        names = ["source_path", "source_record", *(c for c in columns if c in data.schema.names)]
         for row in data.to_table(columns=names).to_pylist():
             key = (table, row["source_path"], row["source_record"])
             if key in rows:
                 raise SystemExit(f"{out}: two rows for {key}")
-            rows[key] = tuple(row.get(c) for c in COLUMNS)
+            rows[key] = tuple(row.get(c) for c in columns)
     return rows
 
 
-def compare(old: dict[Key, tuple], new: dict[Key, tuple]) -> list[str]:
+def compare(old: dict[Key, tuple], new: dict[Key, tuple], columns: tuple[str, ...] = COLUMNS) -> list[str]:
     """One line per differing row: missing on a side, or which columns differ."""
     out = []
     for key in sorted(old.keys() | new.keys(), key=repr):
@@ -90,7 +90,7 @@ def compare(old: dict[Key, tuple], new: dict[Key, tuple]) -> list[str]:
         elif key not in old:
             out.append(f"{key}: only in new")
         elif old[key] != new[key]:
-            cols = [c for c, a, b in zip(COLUMNS, old[key], new[key], strict=True) if a != b]
+            cols = [c for c, a, b in zip(columns, old[key], new[key], strict=True) if a != b]
             out.append(f"{key}: {', '.join(cols)} differ")
     return out
 
@@ -124,7 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--new-dir", type=Path, default=None, help="reuse these outputs for the new side")
     parser.add_argument("--keep", action="store_true", help="keep the temporary worktrees and outputs")
+    parser.add_argument(
+        "--columns",
+        nargs="+",
+        default=list(COLUMNS),
+        help=f"columns to compare (default: {' '.join(COLUMNS)}); e.g. leave out `removed` when a change "
+        "is meant to record more of what is removed",
+    )
     args = parser.parse_args(argv)
+    columns = tuple(args.columns)
 
     work = Path(tempfile.mkdtemp(prefix="compare-outputs-"))
     try:
@@ -132,12 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         new = side_outputs(args.new, args.new_dir, args.inputs, work, "new")
         failed = False
         for name in args.inputs:
-            old_rows, new_rows = read_rows(old[name]), read_rows(new[name])
+            old_rows, new_rows = read_rows(old[name], columns), read_rows(new[name], columns)
             if not old_rows and not new_rows:
                 print(f"{name}: no rows on either side ({old[name]}, {new[name]})")
                 failed = True
                 continue
-            diffs = compare(old_rows, new_rows)
+            diffs = compare(old_rows, new_rows, columns)
             print(f"{name}: {len(old_rows | new_rows)} rows compared, {len(diffs)} differing")
             for line in diffs[:SHOW]:
                 print(f"  {line}")
