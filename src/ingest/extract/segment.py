@@ -44,10 +44,9 @@ class Segment:
     owner: _Element
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(self.pieces).split())
+    text: str = ""
+    """The pieces joined, whitespace runs made one space and the ends trimmed; set once the page is cut
+    (`segments`), since the recall step reads it several times."""
 
 
 def segments(tree: _Element) -> list[Segment]:
@@ -85,7 +84,13 @@ def segments(tree: _Element) -> list[Segment]:
     except RecursionError:
         return []
     out.append(stack.pop())
-    return [s for s in out if s.pieces and s.text]
+    kept = []
+    for seg in out:
+        if seg.pieces:
+            seg.text = " ".join("".join(seg.pieces).split())
+            if seg.text:
+                kept.append(seg)
+    return kept
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
