@@ -146,40 +146,48 @@ CPU_CONTENDERS = (
 )
 
 
-def child_cpu(cmd: list[str]) -> float:
+def child_cpu(cmd: list[str], cwd: Path = ROOT) -> float:
     """CPU seconds (user + system) of one child process run to the end, imports included."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def contender_cpu(name: str, paths: list[Path], tmp: Path) -> float:
-    """Whole-process CPU seconds of contender `name` on `paths`, in a fresh process."""
+    """Whole-process CPU seconds of contender `name` on `paths`, in a fresh process. `ingest@TREE` is
+    `python -m ingest` of another checkout (its own `.venv`), to compare commits side by side."""
     work = Path(tempfile.mkdtemp(dir=tmp))
-    if name == "ingest":
+    if name.startswith("ingest"):
+        tree = Path(name.partition("@")[2] or ROOT)
+        python = tree / ".venv" / "bin" / "python" if name.partition("@")[2] else Path(sys.executable)
         raw = work / "raw"
         raw.mkdir()
         for path in paths:  # copies: a symbolic link out of the raw folder is rejected (`outside_raw`)
             shutil.copyfile(path, raw / path.name)
-        cmd = [sys.executable, "-m", "ingest", "--raw", str(raw), "--out", str(work / "out")]
-        return child_cpu([*cmd, "--workers", "1", "--quiet"])
+        cmd = [str(python), "-m", "ingest", "--raw", str(raw), "--out", str(work / "out")]
+        return child_cpu([*cmd, "--workers", "1", "--quiet"], cwd=tree)
     listing = work / "pages.txt"
     listing.write_text("\n".join(str(p) for p in paths), encoding="utf-8")
     script = ROOT / "benchmarks" / "html_contenders.py"
     return child_cpu([sys.executable, str(script), name, str(listing), str(work)])
 
 
-def cpu_per_page(n_pages: int, rounds: int) -> list[str]:
+def cpu_per_page(n_pages: int, rounds: int, other_trees: tuple[Path, ...] = ()) -> list[str]:
     """CPU ms per page of every contender, each in a fresh process, alternating in every round; the
-    round with the least CPU is shown (other jobs on the machine only ever add to it)."""
+    round with the least CPU is shown (other jobs on the machine only ever add to it). `other_trees`:
+    checkouts of other commits whose `python -m ingest` runs beside this one's."""
     paths = sorted(DEV.glob("*.html.gz"))[:n_pages]
-    whole: dict[str, list[float]] = {name: [] for name, _ in CPU_CONTENDERS}
-    fixed: dict[str, list[float]] = {name: [] for name, _ in CPU_CONTENDERS}
+    contenders = [
+        *((f"ingest@{t}", f"`python -m ingest --workers 1` at {t}") for t in other_trees),
+        *CPU_CONTENDERS,
+    ]
+    whole: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    fixed: dict[str, list[float]] = {name: [] for name, _ in contenders}
     with tempfile.TemporaryDirectory(prefix="html-cpu-") as tmp_name:
         tmp = Path(tmp_name)
         for _ in range(rounds):
-            for name, _label in CPU_CONTENDERS:
+            for name, _label in contenders:
                 whole[name].append(contender_cpu(name, paths, tmp))
                 fixed[name].append(contender_cpu(name, paths[:1], tmp))
     n = len(paths)
@@ -194,7 +202,7 @@ def cpu_per_page(n_pages: int, rounds: int) -> list[str]:
         "fixed cost, 1 page (ms) |",
         "|---|---|---|---|---|---|",
     ]
-    for name, label in CPU_CONTENDERS:
+    for name, label in contenders:
         lines.append(
             f"| {label} | {per_page[name]:.1f} | {per_page[name] / base:.2f}x | {marginal[name]:.1f} | "
             f"{marginal[name] / base_marginal:.2f}x | {1000 * min(fixed[name]):.0f} |"
@@ -269,12 +277,19 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-speed", action="store_true", help="only the WARC memory part")
     parser.add_argument("--cpu-only", action="store_true", help="only the CPU ms/page comparison")
+    parser.add_argument(
+        "--other-tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="a checkout of another commit (with its .venv) whose python -m ingest joins the CPU comparison",
+    )
     args = parser.parse_args()
     if not DEV.is_dir():
         print(f"skipped: {DEV} not found")
         return
     if not args.skip_speed:
-        print("\n".join(cpu_per_page(args.pages, args.rounds)), flush=True)
+        print("\n".join(cpu_per_page(args.pages, args.rounds, tuple(args.other_tree))), flush=True)
         if args.cpu_only:
             return
         print()
