@@ -416,3 +416,24 @@ def test_source_index_matches_reading_every_element() -> None:
     assert all(index[k] is expected[k] for k in expected)
     assert index["Hello world again"].tag == "p" and index["Same text"].tag == "p"
     assert "short" in index and not any(k.startswith("long words") and len(k) > 20000 for k in index)
+
+
+def test_parsed_pages_keep_lxml_html_element_classes() -> None:
+    """The C-level lookup on trafilatura's parser gives every element the class lxml.html's own lookup
+    gives it (form tags included), in the parsed tree and in copies of it."""
+    from copy import deepcopy
+
+    import lxml.html
+
+    html = (
+        "<html><body><form><input name='q'><select><option>a</option></select><textarea>t</textarea>"
+        "<label>l</label></form><!-- note --><p>text</p></body></html>"
+    )
+    ours = parse_page(html)
+    assert ours is not None
+    reference = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(remove_comments=False))
+    classes = [type(el) for el in reference.iter() if not isinstance(el, lxml.html.HtmlComment)]
+    assert [type(el) for el in ours.iter()] == classes
+    assert [type(el) for el in deepcopy(ours).iter()] == classes
+    assert type(ours.find(".//form")) is lxml.html.FormElement
+    assert type(ours.find(".//p")) is lxml.html.HtmlElement

@@ -14,7 +14,11 @@ import re
 import ftfy
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
+
+from ingest.extract.elements import use_c_lookup
+
+use_c_lookup(HTML_PARSER)  # the parser `load_html` uses: the same element classes, found in C
 
 
 def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
