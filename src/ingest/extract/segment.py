@@ -56,34 +56,44 @@ def segments(tree: _Element) -> list[Segment]:
     root = body if body is not None else tree
     stack: list[Segment] = []
 
-    def add(text: str | None, in_link: bool) -> None:
+    def walk(el: _Element, in_link: bool) -> None:
+        # a block child closes the segment before it; an empty segment is not kept, so it is reused
+        text = el.text
         if text:
             seg = stack[-1]
             seg.pieces.append(text)
             if in_link:
                 seg.link_chars += len(text.strip())
-
-    def walk(el: _Element, in_link: bool) -> None:
-        add(el.text, in_link)
         for child in el:
             tag = child.tag
             if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
                 if tag in BLOCK:
-                    out.append(stack[-1])
+                    before = stack[-1]
+                    if before.pieces:
+                        out.append(before)
+                        stack[-1] = Segment(before.owner)
                     stack.append(Segment(child))
                     walk(child, in_link)
-                    out.append(stack.pop())
-                    stack[-1] = Segment(stack[-1].owner)
+                    last = stack.pop()
+                    if last.pieces:
+                        out.append(last)
                 else:
                     walk(child, in_link or tag == "a")
-            add(child.tail, in_link)
+            tail = child.tail
+            if tail:
+                seg = stack[-1]
+                seg.pieces.append(tail)
+                if in_link:
+                    seg.link_chars += len(tail.strip())
 
     stack.append(Segment(root))
     try:
         walk(root, False)
     except RecursionError:
         return []
-    out.append(stack.pop())
+    last = stack.pop()
+    if last.pieces:
+        out.append(last)
     kept = []
     for seg in out:
         if seg.pieces:
