@@ -71,6 +71,7 @@ def run(paths: list[Path], config: IngestConfig) -> None:
         start = time.process_time()
         docs = list(read_file(path, path.name, config.read, decode=False))
         SPENT["read_file"] += time.process_time() - start
+        CALLS["read_file"] += 1
         for doc in docs:
             steps_module.process_document(doc, steps, config)
 
