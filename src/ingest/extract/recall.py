@@ -64,7 +64,7 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
     cover = []
     for t in texts:
         sh = shingles(t)
-        cover.append(sum(x in kept_sh for x in sh) / len(sh) if sh else 0.0)
+        cover.append(len(sh & kept_sh) / len(sh) if sh else 0.0)  # shingles are sets: the same count
     covered = [c >= COVERED for c in cover]
     good = [_good(w, t, d) for w, t, d in zip(words, texts, lds, strict=True)]
     n = len(segs)
