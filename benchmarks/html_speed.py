@@ -1,5 +1,14 @@
-"""HTML speed and WARC memory benchmark (issue 4).
+"""HTML speed and WARC memory benchmark.
 
+0. CPU milliseconds per page, side by side (`--cpu-only`, or first in a full run): each contender runs in
+   its own fresh process on the same first `--pages` dev pages, in alternating rounds, and the process's
+   whole CPU time (user + system, `RUSAGE_CHILDREN`) is divided by the pages; imports are included. The same
+   contender on 1 page gives its fixed cost (interpreter, imports, models, output), so
+   (CPU(N) - CPU(1)) / (N - 1) is the cost per page without imports. Contenders: `python -m ingest
+   --workers 1` on a folder of the pages; `trafilatura.extract(html, with_metadata=True,
+   output_format="json")`, the yardstick; `trafilatura.extract(html)`; a straight script (trafilatura, ftfy,
+   seeded langdetect, datasketch MinHash, pyarrow; `benchmarks/html_contenders.py`); and a pure CPU loop
+   as the machine control. Trust CPU time, not wall time, on a shared machine;
 1. docs/s per core on news pages (`../shared/eval/dev/raw-html`): trafilatura alone (bare_extraction,
    metadata on) and our whole per-document path (read, decode, extract, clean, normalize, language), both
    in one process, the latter also without the second, recall-oriented trafilatura pass
@@ -12,8 +21,9 @@
    temporary folder, then (a) read to the end with `read_file` and (b) run through `process_files` with 2
    workers for the first `--pipeline-records` records, sampling the main process's RSS as it goes.
 
-Run: uv run python benchmarks/html_speed.py [--pages 200] [--rounds 2] [--warc-mb 1000]
-     [--pipeline-records 600] [--skip-speed | --skip-memory]
+Run: uv run --locked --group bench python benchmarks/html_speed.py --cpu-only --pages 100 (a few minutes)
+     uv run --locked --group bench python benchmarks/html_speed.py [--pages 200] [--rounds 2]
+     [--warc-mb 1000] [--pipeline-records 600] [--skip-speed | --skip-memory]
 Prints a markdown table; the README quotes it.
 """
 
@@ -25,6 +35,7 @@ import multiprocessing
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +137,81 @@ def speed(n_pages: int, rounds: int) -> list[str]:
     ]
 
 
+CPU_CONTENDERS = (
+    ("ingest", "`python -m ingest --workers 1`"),
+    ("trafilatura_metadata", '`trafilatura.extract(html, with_metadata=True, output_format="json")`'),
+    ("trafilatura_plain", "`trafilatura.extract(html)` (no metadata)"),
+    ("straight_script", "straight script: trafilatura, ftfy, langdetect, datasketch, pyarrow"),
+    ("control", "control: pure CPU loop, 250k iterations per page"),
+)
+
+
+def child_cpu(cmd: list[str], cwd: Path = ROOT) -> float:
+    """CPU seconds (user + system) of one child process run to the end, imports included."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def contender_cpu(name: str, paths: list[Path], tmp: Path) -> float:
+    """Whole-process CPU seconds of contender `name` on `paths`, in a fresh process. `ingest@TREE` is
+    `python -m ingest` of another checkout (its own `.venv`), to compare commits side by side."""
+    work = Path(tempfile.mkdtemp(dir=tmp))
+    if name.startswith("ingest"):
+        tree = Path(name.partition("@")[2] or ROOT)
+        python = tree / ".venv" / "bin" / "python" if name.partition("@")[2] else Path(sys.executable)
+        raw = work / "raw"
+        raw.mkdir()
+        for path in paths:  # copies: a symbolic link out of the raw folder is rejected (`outside_raw`)
+            shutil.copyfile(path, raw / path.name)
+        cmd = [str(python), "-m", "ingest", "--raw", str(raw), "--out", str(work / "out")]
+        return child_cpu([*cmd, "--workers", "1", "--quiet"], cwd=tree)
+    listing = work / "pages.txt"
+    listing.write_text("\n".join(str(p) for p in paths), encoding="utf-8")
+    script = ROOT / "benchmarks" / "html_contenders.py"
+    return child_cpu([sys.executable, str(script), name, str(listing), str(work)])
+
+
+def cpu_per_page(n_pages: int, rounds: int, other_trees: tuple[Path, ...] = ()) -> list[str]:
+    """CPU ms per page of every contender, each in a fresh process, alternating in every round; the
+    round with the least CPU is shown (other jobs on the machine only ever add to it). `other_trees`:
+    checkouts of other commits whose `python -m ingest` runs beside this one's."""
+    paths = sorted(DEV.glob("*.html.gz"))[:n_pages]
+    contenders = [
+        *((f"ingest@{t}", f"`python -m ingest --workers 1` at {t}") for t in other_trees),
+        *CPU_CONTENDERS,
+    ]
+    whole: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    fixed: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    with tempfile.TemporaryDirectory(prefix="html-cpu-") as tmp_name:
+        tmp = Path(tmp_name)
+        for _ in range(rounds):
+            for name, _label in contenders:
+                whole[name].append(contender_cpu(name, paths, tmp))
+                fixed[name].append(contender_cpu(name, paths[:1], tmp))
+    n = len(paths)
+    per_page = {k: 1000 * min(v) / n for k, v in whole.items()}
+    marginal = {k: 1000 * (min(whole[k]) - min(fixed[k])) / max(1, n - 1) for k in whole}
+    base, base_marginal = per_page["trafilatura_metadata"], marginal["trafilatura_metadata"]
+    lines = [
+        f"CPU per page: {n} dev pages, {rounds} rounds, each contender in a fresh process; least CPU of the "
+        "rounds",
+        "",
+        "| contender | CPU ms/page, imports included | ratio | CPU ms/page without imports | ratio | "
+        "fixed cost, 1 page (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, label in contenders:
+        lines.append(
+            f"| {label} | {per_page[name]:.1f} | {per_page[name] / base:.2f}x | {marginal[name]:.1f} | "
+            f"{marginal[name] / base_marginal:.2f}x | {1000 * min(fixed[name]):.0f} |"
+        )
+    rounds_ms = {k: [round(1000 * x / n, 1) for x in v] for k, v in whole.items()}
+    lines += ["", f"all rounds, imports included (ms/page): {rounds_ms}"]
+    return lines
+
+
 def write_big_warc(path: Path, target_mb: int) -> tuple[int, int]:
     pages = [gzip.decompress(p.read_bytes()) for p in sorted(DEV.glob("*.html.gz"))]
     written = n = 0
@@ -190,11 +276,23 @@ def main() -> None:
     parser.add_argument("--pipeline-records", type=int, default=600)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-speed", action="store_true", help="only the WARC memory part")
+    parser.add_argument("--cpu-only", action="store_true", help="only the CPU ms/page comparison")
+    parser.add_argument(
+        "--other-tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="a checkout of another commit (with its .venv) whose python -m ingest joins the CPU comparison",
+    )
     args = parser.parse_args()
     if not DEV.is_dir():
         print(f"skipped: {DEV} not found")
         return
     if not args.skip_speed:
+        print("\n".join(cpu_per_page(args.pages, args.rounds, tuple(args.other_tree))), flush=True)
+        if args.cpu_only:
+            return
+        print()
         print("\n".join(speed(args.pages, args.rounds)))
     if not args.skip_memory:
         print()

@@ -29,3 +29,17 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize_text(once) == once
     assert "\n\n" not in once
     assert all(line == line.strip() for line in once.split("\n"))
+
+
+def test_a_remembered_fixpoint_is_returned_as_computed() -> None:
+    from ingest.clean import normalize
+
+    text = "Caf\u00c3\u00a9 menu.\nSecond   line."
+    fixed = normalize_text(text)
+    assert fixed == "Caf\u00e9 menu.\nSecond line."
+    assert normalize_text(fixed) == fixed  # computed, then remembered as a fixpoint
+    assert fixed in normalize._FIXPOINTS and text not in normalize._FIXPOINTS
+    assert normalize_text(fixed) is fixed
+    for i in range(10):  # the memory stays small
+        normalize_text(f"line {i}")
+    assert len(normalize._FIXPOINTS) <= normalize._FIXPOINTS_KEPT

@@ -394,3 +394,50 @@ def test_block_filter_vectorized_walk_equals_the_plain_walk() -> None:
     ]
     assert max(abs(a - b) for a, b in zip(article_scores(rows, model), plain, strict=True)) < 1e-12
     assert article_scores([], model) == []
+
+
+def test_source_index_matches_reading_every_element() -> None:
+    """The one-pass page index equals normalizing each element's `text_content()` on its own: words split
+    across tags join, whitespace at tag boundaries becomes one space, comments are not text, scripts are
+    text of their ancestors but never keys, and the deepest element with a text wins."""
+    from lxml.html import fromstring
+
+    from ingest.extract.block_filter import _norm, _source_index
+
+    page = fromstring(
+        "<html><body> <div>\n<p>Hel<b>lo</b> <i> wor</i>ld<!-- hidden --> again </p><p>  </p>"
+        "<section><div><p>Same text</p></div></section><script>var x = 1;</script>tail\u00a0words"
+        f"<div><p>{'long words ' * 2500}</p><span>short</span></div></div></body></html>"
+    )
+    expected: dict = {}
+    for el in page.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
+            text = _norm(el.text_content())
+            if 0 < len(text) < 20000:
+                expected[text] = el
+    index = _source_index(page)
+    assert list(index) == list(expected)
+    assert all(index[k] is expected[k] for k in expected)
+    assert index["Hello world again"].tag == "p" and index["Same text"].tag == "p"
+    assert "short" in index and not any(k.startswith("long words") and len(k) > 20000 for k in index)
+
+
+def test_parsed_pages_keep_lxml_html_element_classes() -> None:
+    """The C-level lookup on trafilatura's parser gives every element the class lxml.html's own lookup
+    gives it (form tags included), in the parsed tree and in copies of it."""
+    from copy import deepcopy
+
+    import lxml.html
+
+    html = (
+        "<html><body><form><input name='q'><select><option>a</option></select><textarea>t</textarea>"
+        "<label>l</label></form><!-- note --><p>text</p></body></html>"
+    )
+    ours = parse_page(html)
+    assert ours is not None
+    reference = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(remove_comments=False))
+    classes = [type(el) for el in reference.iter() if not isinstance(el, lxml.html.HtmlComment)]
+    assert [type(el) for el in ours.iter()] == classes
+    assert [type(el) for el in deepcopy(ours).iter()] == classes
+    assert type(ours.find(".//form")) is lxml.html.FormElement
+    assert type(ours.find(".//p")) is lxml.html.HtmlElement

@@ -33,7 +33,7 @@ from ingest.clean.lines import paragraphs
 from ingest.clean.linestats import SHORT_TOKENS, cached_text_table, prose_column
 from ingest.clean.metadata import extract_metadata, footer_metadata
 from ingest.clean.normalize import normalize_text
-from ingest.clean.reasons import rule_hit, rule_reasons
+from ingest.clean.reasons import page_rule_hits, rule_reasons
 from ingest.clean.repeats import drop_repeats
 from ingest.clean.rescue import LONG_PARAGRAPH_WORDS, continue_prose, never_empty, sentence_runs
 from ingest.clean.result import CleanResult, merge
@@ -117,7 +117,7 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig()) -> CleanResu
     if not config.enabled or not texts:
         return CleanResult(text="\n".join(texts))
     rules = rules_for(config)
-    reasons = [rule_hit(t, rules=rules) for t in texts]
+    reasons = page_rule_hits(texts, rules)  # one look for the keys over the whole text, not one per line
     if config.drop_repeats:
         drop_repeats(texts, reasons, [1.0] * len(texts), min_words=_EXTRACTED_REPEAT_MIN_WORDS)
     if all(r is not None for r in reasons):

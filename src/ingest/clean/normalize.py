@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import ftfy
 
@@ -31,9 +32,27 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_FIXPOINTS: dict[str, None] = {}
+"""Texts `normalize_text` has just returned unchanged, newest last: the cleaner checks the stored form of its
+result this way, and the pipeline's normalize step then asks again about the same text."""
+_FIXPOINTS_KEPT = 4
+_FIXPOINTS_LOCK = threading.Lock()
+
+
 def normalize_text(text: str) -> str:
-    """The canonical form of every text column: ftfy-repaired, whitespace-normalized. Idempotent."""
-    return normalize_whitespace(fix_unicode(text))
+    """The canonical form of every text column: ftfy-repaired, whitespace-normalized. Idempotent.
+
+    A text this function has recently returned unchanged is returned at once (a fixpoint stays one), which
+    spares the pipeline a second ftfy pass over every document the cleaner has already normalized."""
+    if text in _FIXPOINTS:
+        return text
+    normalized = normalize_whitespace(fix_unicode(text))
+    if normalized == text:
+        with _FIXPOINTS_LOCK:  # Prefect runs tasks in threads
+            _FIXPOINTS[text] = None
+            if len(_FIXPOINTS) > _FIXPOINTS_KEPT:
+                del _FIXPOINTS[next(iter(_FIXPOINTS))]
+    return normalized
 
 
 def normalize_field(value: str | None) -> str | None:

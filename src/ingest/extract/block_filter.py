@@ -51,14 +51,78 @@ def leaf_blocks(body: _Element) -> list[_Element]:
     ]
 
 
+_INDEX_LIMIT = 20000
+"""Page elements with this much normalized text or more are not indexed (no block is that long)."""
+_Piece = tuple[str, bool, bool]
+"""A run of text, normalized ("a b"), and whether it starts and ends with whitespace."""
+_TOO_LONG: _Piece = ("", False, False)
+"""Marks an element whose normalized text reaches `_INDEX_LIMIT`, and so every ancestor's (by identity)."""
+
+
+def _piece(text: str) -> _Piece:
+    return _norm(text), text[:1].isspace(), text[-1:].isspace()
+
+
+def _joined(pieces: list[_Piece]) -> str:
+    """`_norm` of the concatenated runs, from the runs' normalized forms: whitespace at a boundary (or a
+    run of whitespace only) becomes one space, no whitespace there joins the words."""
+    out: list[str] = []
+    space = False
+    for core, lead, trail in pieces:
+        if not core:
+            space = True
+            continue
+        if out:
+            out.append(" " if space or lead else "")
+        out.append(core)
+        space = trail
+    return "".join(out)
+
+
+def _element_texts(tree: _Element) -> list[tuple[_Element, str | None]]:
+    """(element, `_norm(el.text_content())`) for every element in document order, the text None where it
+    reaches `_INDEX_LIMIT`. One bottom-up pass: an element's text is built from its children's normalized
+    texts instead of read and normalized again at every level, and nothing is built above an element
+    whose text is already too long (the texts of its ancestors contain it). Comment text is not page text
+    (as in `text_content`); a comment's tail is."""
+    order: list[tuple[_Element, str | None]] = []
+
+    def walk(el: _Element) -> _Piece | None:
+        position = len(order)
+        order.append((el, None))
+        pieces = [_piece(el.text)] if el.text else []
+        for child in el:
+            if isinstance(child.tag, str):
+                sub = walk(child)
+                if sub is not None:
+                    pieces.append(sub)
+            if child.tail:
+                pieces.append(_piece(child.tail))
+        if any(p is _TOO_LONG for p in pieces):
+            return _TOO_LONG
+        if not pieces:
+            order[position] = (el, "")
+            return None
+        text = _joined(pieces)
+        if len(text) >= _INDEX_LIMIT:
+            return _TOO_LONG
+        order[position] = (el, text)
+        first, last = pieces[0], pieces[-1]
+        return text, first[1] or not first[0], last[2] or not last[0]
+
+    walk(tree)
+    return order
+
+
 def _source_index(tree: _Element) -> dict[str, _Element]:
     """Whitespace-normalized visible text of every page element -> the deepest element with that text."""
+    try:
+        texts = _element_texts(tree)
+    except RecursionError:  # a page nested deeper than Python recurses: each element read on its own
+        texts = [(el, _norm(el.text_content())) for el in tree.iter() if isinstance(el.tag, str)]
     index: dict[str, _Element] = {}
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
-            continue
-        text = _norm(el.text_content())
-        if 0 < len(text) < 20000:
+    for el, text in texts:
+        if text and el.tag not in _SKIP and len(text) < _INDEX_LIMIT:
             index[text] = el  # document order: a descendant with the same text comes later and wins
     return index
 

@@ -44,15 +44,9 @@ class Segment:
     owner: _Element
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
-    _text: str | None = None
-
-    @property
-    def text(self) -> str:
-        """The pieces joined, whitespace folded; computed once (a segment is complete when `segments`
-        returns it, and the recall step and the record of losses both read it)."""
-        if self._text is None:
-            self._text = " ".join("".join(self.pieces).split())
-        return self._text
+    text: str = ""
+    """The pieces joined, whitespace runs made one space and the ends trimmed; set once the page is cut
+    (`segments`), since the recall step reads it several times."""
 
 
 def segments(tree: _Element) -> list[Segment]:
@@ -62,35 +56,51 @@ def segments(tree: _Element) -> list[Segment]:
     root = body if body is not None else tree
     stack: list[Segment] = []
 
-    def add(text: str | None, in_link: bool) -> None:
+    def walk(el: _Element, in_link: bool) -> None:
+        # a block child closes the segment before it; an empty segment is not kept, so it is reused
+        text = el.text
         if text:
             seg = stack[-1]
             seg.pieces.append(text)
             if in_link:
                 seg.link_chars += len(text.strip())
-
-    def walk(el: _Element, in_link: bool) -> None:
-        add(el.text, in_link)
         for child in el:
             tag = child.tag
             if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
                 if tag in BLOCK:
-                    out.append(stack[-1])
+                    before = stack[-1]
+                    if before.pieces:
+                        out.append(before)
+                        stack[-1] = Segment(before.owner)
                     stack.append(Segment(child))
                     walk(child, in_link)
-                    out.append(stack.pop())
-                    stack[-1] = Segment(stack[-1].owner)
+                    last = stack.pop()
+                    if last.pieces:
+                        out.append(last)
                 else:
                     walk(child, in_link or tag == "a")
-            add(child.tail, in_link)
+            tail = child.tail
+            if tail:
+                seg = stack[-1]
+                seg.pieces.append(tail)
+                if in_link:
+                    seg.link_chars += len(tail.strip())
 
     stack.append(Segment(root))
     try:
         walk(root, False)
     except RecursionError:
         return []
-    out.append(stack.pop())
-    return [s for s in out if s.pieces and s.text]
+    last = stack.pop()
+    if last.pieces:
+        out.append(last)
+    kept = []
+    for seg in out:
+        if seg.pieces:
+            seg.text = " ".join("".join(seg.pieces).split())
+            if seg.text:
+                kept.append(seg)
+    return kept
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
@@ -107,7 +117,7 @@ def coverage(texts: list[str], text: str) -> list[float]:
     out = []
     for t in texts:
         sh = shingles(t)
-        out.append(sum(x in kept for x in sh) / len(sh) if sh else 0.0)
+        out.append(len(sh & kept) / len(sh) if sh else 0.0)  # shingles are sets: the same count
     return out
 
 
