@@ -1,0 +1,193 @@
+"""Trafilatura's costliest XPath expressions, evaluated as Python predicates with the same results.
+
+Trafilatura prunes boilerplate and finds the article container with XPath expressions over class, id and
+style attributes (`trafilatura.xpaths`). Many use the EXSLT `re:test` function, which lxml implements by
+calling back into Python for every element the expression visits, with its arguments converted to Python
+strings first; on news pages these calls are about half of trafilatura's CPU time. Walking the same
+elements in Python and testing the same regular expressions with `re` directly gives the very same
+elements in the same order at about a third of the cost.
+
+Each `Translation` holds the exact source text of the expression it replaces and a Python function that
+returns what the expression returns. `install` swaps a translation in only where trafilatura's expression
+has exactly that text, so a trafilatura release that changes an expression keeps its own version (and
+`installed` reports which translations are active). Semantics kept on purpose:
+
+- `.//*[...]` is every descendant element of the context node (not the node itself) in document order;
+  `.//*[p][1]` is, for each parent, its first child satisfying `p`; `(.//*[p])[1]` the first one overall.
+- An absent attribute is the empty string to `re:test`, `contains` and `starts-with`, as in XPath.
+- `@id|@class` as a string is the attribute that comes first in the element's source order (XPath takes
+  the first node of the set in document order).
+- Patterns are the expressions' own, compiled by `re` as lxml compiles them (`re:test(s, p, 'i')` ignores
+  case).
+
+Equivalence is tested by running trafilatura over the development pages with every translated expression
+evaluated both ways on the same tree, and by a property test over generated attribute soups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import trafilatura.xpaths as trafilatura_xpaths
+from lxml import etree
+
+from ingest.extract.xpath_predicates import (
+    appended_articles,
+    article_body,
+    caption,
+    comments,
+    elementor_share,
+    hidden_or_comment_furniture,
+    main_content,
+    overall_discard,
+    story,
+    teaser,
+)
+
+Tree = etree._Element
+Predicate = Callable[[etree._Element], bool]
+
+
+def descendants(tags: Iterable[str] | None, test: Predicate) -> Callable[[Tree], list]:
+    """`.//*[self::t1 or ...][test]`: every descendant element with one of `tags` (any tag when None)
+    that passes `test`, in document order."""
+    names = tuple(tags) if tags is not None else (etree.Element,)
+
+    def run(tree: Tree) -> list:
+        return [el for el in tree.iterdescendants(*names) if test(el)]
+
+    return run
+
+
+def first_per_parent(tags: Iterable[str], test: Predicate) -> Callable[[Tree], list]:
+    """`.//*[self::t1 or ...][test][1]`: of the matching descendants, each parent's first child."""
+    every = descendants(tags, test)
+
+    def run(tree: Tree) -> list:
+        seen, out = set(), []
+        for el in every(tree):
+            parent = el.getparent()
+            if parent not in seen:
+                seen.add(parent)
+                out.append(el)
+        return out
+
+    return run
+
+
+def first_overall(tags: Iterable[str], test: Predicate) -> Callable[[Tree], list]:
+    """`(.//*[self::t1 or ...][test])[1]`: the first matching descendant in document order, if any."""
+    names = tuple(tags)
+
+    def run(tree: Tree) -> list:
+        return next(([el] for el in tree.iterdescendants(*names) if test(el)), [])
+
+    return run
+
+
+# --- installing ---------------------------------------------------------------------------------------------
+
+_BLOCKS = ("div", "item", "list", "p", "section", "span")
+_CONTAINERS = ("article", "div", "main", "section")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """`run` stands for `trafilatura.xpaths.<name>[index]` when that expression's source text has the
+    SHA-256 digest starting with `digest` (the text the translation was written from)."""
+
+    name: str
+    index: int
+    digest: str
+    run: Callable[[Tree], list]
+
+
+TRANSLATIONS = (
+    Translation("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116", descendants(_BLOCKS, overall_discard)),
+    Translation(
+        "OVERALL_DISCARD_XPATH", 1, "c1d5b70b8cd03783", descendants(None, hidden_or_comment_furniture)
+    ),
+    Translation(
+        "REMOVE_COMMENTS_AND_LISTS_XPATH",
+        0,
+        "9cc18d34e6e2d258",
+        descendants(("div", "list", "section", "details", "ol", "ul"), comments),
+    ),
+    Translation(
+        "RAW_TREE_PRUNE_XPATH",
+        0,
+        "01e7c660fd6406f2",
+        descendants(("div", "section", "aside"), appended_articles),
+    ),
+    Translation(
+        "RAW_TREE_PRUNE_XPATH",
+        1,
+        "3c7afe92279543d5",
+        descendants(("div", "section", "aside"), elementor_share),
+    ),
+    Translation("BODY_XPATH", 0, "caaa561ceca17064", first_per_parent(_CONTAINERS, article_body)),
+    Translation("BODY_XPATH", 2, "6c9b5e1fdc092943", first_overall(_CONTAINERS, story)),
+    Translation("BODY_XPATH", 3, "10a7ceacc0ff8cdf", first_overall(_CONTAINERS, main_content)),
+    Translation("DISCARD_IMAGE_ELEMENTS", 0, "cb1ab981e44913f7", descendants(_BLOCKS, caption)),
+    Translation("TEASER_DISCARD_XPATH", 0, "ebb02f066626551d", descendants(_BLOCKS, teaser)),
+)
+
+
+class Translated:
+    """Callable like the `etree.XPath` it stands for (`path` is that expression's text; `original` the
+    expression itself). With `check`, every call also evaluates the original and raises `AssertionError`
+    when the two differ: the equivalence test runs trafilatura that way."""
+
+    def __init__(self, original: etree.XPath, run: Callable[[Tree], list], check: bool = False) -> None:
+        self.original, self.path, self.run, self.check = original, original.path, run, check
+
+    def __call__(self, tree: Tree) -> list:
+        found = self.run(tree)
+        if self.check:
+            expected = self.original(tree)
+            if len(found) != len(expected) or any(a is not b for a, b in zip(found, expected, strict=False)):
+                raise AssertionError(f"translation differs from {self.path.strip()[:80]!r}")
+        return found
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _slot(t: Translation) -> tuple[list, object] | None:
+    """trafilatura's list holding the expression `t` stands for, and what is in its place now."""
+    expressions = getattr(trafilatura_xpaths, t.name, None)
+    if not isinstance(expressions, list) or t.index >= len(expressions):
+        return None
+    return expressions, expressions[t.index]
+
+
+def install(check: bool = False) -> list[str]:
+    """Put every translation whose expression trafilatura still has, unchanged, in its place (in the lists
+    of `trafilatura.xpaths`, which trafilatura's modules share). Idempotent; returns the names installed,
+    as `NAME[index]`. `check` makes each call evaluate both and compare (slow: for tests)."""
+    done = []
+    for t in TRANSLATIONS:
+        if (slot := _slot(t)) is None:
+            continue
+        expressions, current = slot
+        original = current.original if isinstance(current, Translated) else current
+        if not isinstance(original, etree.XPath) or not _digest(original.path).startswith(t.digest):
+            continue
+        expressions[t.index] = Translated(original, t.run, check)
+        done.append(f"{t.name}[{t.index}]")
+    return done
+
+
+def uninstall() -> None:
+    """Give trafilatura its own expressions back."""
+    for t in TRANSLATIONS:
+        if (slot := _slot(t)) is not None and isinstance(slot[1], Translated):
+            slot[0][t.index] = slot[1].original
+
+
+def installed() -> list[str]:
+    """The translations now in place, as `NAME[index]`."""
+    return [f"{t.name}[{t.index}]" for t in TRANSLATIONS if (s := _slot(t)) and isinstance(s[1], Translated)]
