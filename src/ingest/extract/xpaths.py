@@ -27,12 +27,23 @@ evaluated both ways on the same tree, and by a property test over generated attr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import trafilatura.xpaths as trafilatura_xpaths
 from lxml import etree
 
+from ingest.extract.xpath_metadata import (
+    AUTHOR_MARKUP_TAGS,
+    author_markup,
+    byline,
+    category_item,
+    loose_byline,
+    not_author_zone,
+    post_meta_box,
+    tag_box,
+    topics_box,
+)
 from ingest.extract.xpath_predicates import (
     appended_articles,
     article_body,
@@ -87,6 +98,39 @@ def first_overall(tags: Iterable[str], test: Predicate) -> Callable[[Tree], list
     return run
 
 
+def document_elements(el: Tree, names: tuple) -> Iterator[etree._Element]:
+    """The elements of `el`'s whole document with one of `names` (lxml tag filters), in document order:
+    what `//` starts from, whichever element the expression is given."""
+    root = el.getroottree().getroot()
+    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        yield from top.iter(*names)
+
+
+def in_document(tags: Iterable[str] | None, test: Predicate) -> Callable[[Tree], list]:
+    """`//*[self::t1 or ...][test]`: every element of the document with one of `tags` (any tag when None)
+    that passes `test`, the root included, in document order."""
+    names = tuple(tags) if tags is not None else (etree.Element,)
+    return lambda tree: [el for el in document_elements(tree, names) if test(el)]
+
+
+def links_under(tags: Iterable[str] | None, test: Predicate) -> Callable[[Tree], list]:
+    """`//*[self::t1 or ...][test]//a[@href]`: the document's links inside an element that passes `test`,
+    each once, in document order."""
+    boxes = in_document(tags, test)
+
+    def run(tree: Tree) -> list:
+        found = set(boxes(tree))
+        if not found:
+            return []
+        return [
+            a
+            for a in document_elements(tree, ("a",))
+            if a.get("href") is not None and any(up in found for up in a.iterancestors())
+        ]
+
+    return run
+
+
 # --- installing ---------------------------------------------------------------------------------------------
 
 _BLOCKS = ("div", "item", "list", "p", "section", "span")
@@ -132,6 +176,23 @@ TRANSLATIONS = (
     Translation("BODY_XPATH", 3, "10a7ceacc0ff8cdf", first_overall(_CONTAINERS, main_content)),
     Translation("DISCARD_IMAGE_ELEMENTS", 0, "cb1ab981e44913f7", descendants(_BLOCKS, caption)),
     Translation("TEASER_DISCARD_XPATH", 0, "ebb02f066626551d", descendants(_BLOCKS, teaser)),
+    Translation(
+        "AUTHOR_DISCARD_XPATHS",
+        0,
+        "82f43e48c571d06b",
+        descendants(("a", "div", "section", "span"), not_author_zone),
+    ),
+    Translation(
+        "AUTHOR_XPATHS", 0, "4d49fee6aa1c77f4", in_document((*AUTHOR_MARKUP_TAGS, "author"), author_markup)
+    ),
+    Translation(
+        "AUTHOR_XPATHS", 1, "6120fddc3d75e8ea", in_document(("a", "div", "h3", "h4", "p", "span"), byline)
+    ),
+    Translation("AUTHOR_XPATHS", 2, "4ff2ef32ff7c0e5f", in_document(None, loose_byline)),
+    Translation("TAGS_XPATHS", 2, "238771784fb1d0a6", links_under(("div",), tag_box)),
+    Translation("TAGS_XPATHS", 3, "39ae2c0fc2971d72", links_under(None, topics_box)),
+    Translation("CATEGORIES_XPATHS", 0, "f9db28129c98c3ff", links_under(("div",), post_meta_box)),
+    Translation("CATEGORIES_XPATHS", 3, "f0d05a0c4fd23ebd", links_under(("li", "span"), category_item)),
 )
 
 
