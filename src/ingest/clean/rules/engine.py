@@ -217,7 +217,7 @@ def resolve_rule_files(files: tuple[str, ...], base: Path) -> tuple[str, ...]:
     return tuple(str((base / f).absolute()) for f in files)
 
 
-DEFAULT_RULES = load_rules()
+DEFAULT_RULES = load_rules((), ())  # the arguments `rules_for` passes: one cache entry, compiled once
 LINE_RULES = DEFAULT_RULES.rules
 first_rule = DEFAULT_RULES.first_rule
 first_rules = DEFAULT_RULES.first_rules
