@@ -143,15 +143,21 @@ def process_file(path: Path, raw_root: Path, config: IngestConfig) -> Iterator[D
 
 def warm_up(config: IngestConfig) -> None:
     """Load once what the steps otherwise load on their first document: the language profiles, the
-    cleaner's and the HTML models, the rule set. Called before any document's timer starts, so a worker's
-    first document is not charged for it (nor stopped by `read.max_document_seconds` half-way through a
-    loader that swallows the interrupt); called in the parent before workers fork, they share it all."""
+    cleaner's and the HTML models, the rule set, pyarrow's optional pandas support. Called before any
+    document's timer starts, so a worker's first document is not charged for it (nor stopped by
+    `read.max_document_seconds` half-way through a loader that swallows the interrupt); called in the
+    parent before workers fork, they share it all."""
+    import pyarrow as pa
+
     from ingest.clean import classifier as clean_model
     from ingest.clean.rules.engine import rules_for
     from ingest.extract import block_filter as extract_filter
     from ingest.extract import recall as extract_recall
     from ingest.steps import language
 
+    # pyarrow imports pandas, when it is installed, the first time it builds an array from a Python list
+    # (to check for pandas types): about 0.4 s, paid here once instead of again in every worker
+    pa.array([0])
     language._factory()
     clean_model.load_model()
     extract_filter.load_model()
