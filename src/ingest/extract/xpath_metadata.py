@@ -47,18 +47,18 @@ def author_markup(el: etree._Element) -> bool:
     expression also tests `rel='me'` without `@`, so a child element named `rel` reading "me": kept as is.)"""
     if el.tag == "author":
         return True
-    if not el.keys() and not len(el):
-        return False
-    cls = el.get("class")
-    return (
-        el.get("rel") == "author"
-        or el.get("id") == "author"
-        or cls == "author"
-        or el.get("itemprop") == "author name"
-        or any(child.tag == "rel" and _string_value(child) == "me" for child in el)
-        or el.get("data-testid") in ("AuthorCard", "AuthorURL")
-        or (cls is not None and _AUTHOR_NAME_CLASS(cls))
-    )
+    if el.keys():
+        cls = el.get("class")
+        if (
+            el.get("rel") == "author"
+            or el.get("id") == "author"
+            or cls == "author"
+            or el.get("itemprop") == "author name"
+            or el.get("data-testid") in ("AuthorCard", "AuthorURL")
+            or (cls is not None and _AUTHOR_NAME_CLASS(cls))
+        ):
+            return True
+    return any(_string_value(child) == "me" for child in el.iterchildren("rel"))
 
 
 AUTHOR_MARKUP_TAGS = ("a", "address", "div", "link", "p", "span", "strong")
