@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ingest.extract.xpath_predicates import attr, search
+from ingest.extract.xpath_predicates import search
 
 # --- AUTHOR_DISCARD_XPATHS[0]: where a name is not the author (comments, sidebars, quotes, figures) --------
 
@@ -24,12 +24,12 @@ def not_author_zone(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         ident == "comments"
         or cls in ("comments", "title", "date")
         or (ident is not None and _NOT_AUTHOR_ID(ident))
         or (cls is not None and _NOT_AUTHOR_CLASS(cls))
-        or "Figure" in attr(el, "data-component")
+        or "Figure" in (el.get("data-component") or "")
     )
 
 
@@ -73,9 +73,9 @@ def byline(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         cls in ("byline", "username", "byl", "BBL")
-        or "author" in attr(el, "itemprop")
+        or "author" in (el.get("itemprop") or "")
         or (ident is not None and _BYLINE_ID(ident))
         or (cls is not None and _BYLINE_CLASS(cls))
     )
@@ -90,9 +90,9 @@ def loose_byline(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
-        "Byline" in attr(el, "data-component")
-        or "author" in attr(el, "itemprop")
+    return bool(
+        "Byline" in (el.get("data-component") or "")
+        or "author" in (el.get("itemprop") or "")
         or (ident is not None and _LOOSE_ID(ident))
         or (cls is not None and _LOOSE_CLASS(cls))
     )
@@ -106,7 +106,7 @@ _TAG_BOX = search("^(?:tag|postmeta|meta)")
 def tag_box(el: etree._Element) -> bool:
     """A `div` of tag links: `row`, Jetpack related posts, entry utility, tag/meta classes."""
     cls = el.get("class")
-    return cls is not None and (cls in ("row", "jp-relatedposts", "entry-utility") or _TAG_BOX(cls))
+    return cls is not None and bool(cls in ("row", "jp-relatedposts", "entry-utility") or _TAG_BOX(cls))
 
 
 def topics_box(el: etree._Element) -> bool:
@@ -120,7 +120,7 @@ _POST_META = search("^(?:post-?info|post-?meta|meta|entry-meta|entry-info|entry-
 
 def post_meta_box(el: etree._Element) -> bool:
     """A `div` of post information or meta classes, or an id starting with `postpath`."""
-    return _POST_META(attr(el, "class")) or attr(el, "id").startswith("postpath")
+    return bool(_POST_META(el.get("class") or "")) or (el.get("id") or "").startswith("postpath")
 
 
 def category_item(el: etree._Element) -> bool:

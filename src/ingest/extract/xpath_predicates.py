@@ -29,15 +29,10 @@ def first_of(el: etree._Element, a: str, b: str) -> str:
     return va  # unreachable: both attributes are among the keys
 
 
-def attr(el: etree._Element, name: str) -> str:
-    """`string(@name)`: the attribute's value, the empty string when the element has none."""
-    return el.get(name) or ""
-
-
-def search(pattern: str, flags: int = 0) -> Callable[[str], bool]:
-    """`re:test(s, pattern)` as lxml evaluates it: `re.search` with the pattern compiled once."""
-    find = re.compile(pattern, flags).search
-    return lambda value: find(value) is not None
+def search(pattern: str, flags: int = 0) -> Callable[[str], re.Match[str] | None]:
+    """`re:test(s, pattern)` as lxml evaluates it: `re.search` with the pattern compiled once (a match is
+    true, None false)."""
+    return re.compile(pattern, flags).search
 
 
 # --- OVERALL_DISCARD_XPATH[0]: boilerplate containers by class, id, role ---------------------------------
@@ -62,10 +57,10 @@ def overall_discard(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         el.get("data-lp-replacement-content") is not None
-        or "nav" in attr(el, "role").replace("N", "n")
-        or "MostPopularStories" in attr(el, "data-component")
+        or "nav" in (el.get("role") or "").replace("N", "n")
+        or "MostPopularStories" in (el.get("data-component") or "")
         or ((ident is not None or cls is not None) and _COOKIE(first_of(el, "id", "class")))
         or (ident is not None and _OD0_ID(ident))
         or (cls is not None and _OD0_CLASS(cls))
@@ -87,7 +82,7 @@ def hidden_or_comment_furniture(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls, style = el.get("id"), el.get("class"), el.get("style")
-    return (
+    return bool(
         cls == "comments-title"
         or ((ident is not None or cls is not None) and first_of(el, "id", "class").startswith("reply-"))
         or ((ident is not None or style is not None) and _HIDDEN(first_of(el, "id", "style")))
@@ -107,10 +102,10 @@ _COMMENTS_CLASS = search("^[Cc]omment(?!ary)|(?:article|post)-comments")
 
 def comments(el: etree._Element) -> bool:
     """A reader-comment container; an `ol`/`ul` only by the comment names, not by the disqus ids."""
-    ident, cls = attr(el, "id"), attr(el, "class")
+    ident, cls = (el.get("id") or ""), (el.get("class") or "")
     if not (_COMMENTS_ID(ident) or _COMMENTS_CLASS(cls)):
         return False
-    return el.tag not in ("ol", "ul") or _COMMENT_LIST_ID(ident) or _COMMENTS_CLASS(cls)
+    return bool(el.tag not in ("ol", "ul") or _COMMENT_LIST_ID(ident) or _COMMENTS_CLASS(cls))
 
 
 # --- RAW_TREE_PRUNE_XPATH: infinite-scroll follow-up articles, elementor share buttons ---------------------
@@ -121,15 +116,15 @@ _MVP = search("mvp-post-add-(?:box|wrap)")
 
 def appended_articles(el: etree._Element) -> bool:
     """An infinite-scroll container of follow-up articles (unless it holds the page's `h1`)."""
-    ident, cls = attr(el, "id"), attr(el, "class")
+    ident, cls = (el.get("id") or ""), (el.get("class") or "")
     if not (_SCROLL(ident) or _SCROLL(cls)):
         return False
-    return next(el.iterdescendants("h1"), None) is None or _MVP(ident) or _MVP(cls)
+    return bool(next(el.iterdescendants("h1"), None) is None or _MVP(ident) or _MVP(cls))
 
 
 def elementor_share(el: etree._Element) -> bool:
     """Elementor's share-button strip."""
-    return "elementor-share-buttons" in attr(el, "class")
+    return "elementor-share-buttons" in (el.get("class") or "")
 
 
 # --- BODY_XPATH[0], [2], [3]: the article container --------------------------------------------------------
@@ -149,7 +144,7 @@ def article_body(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         cls in ("post", "entry")
         or el.get("itemprop") == "articleBody"
         or ident == "articleContent"
@@ -172,7 +167,7 @@ def story(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         el.get("role") == "article"
         or ident in ("article", "story")
         or cls in _STORY_CLASSES
@@ -190,7 +185,7 @@ def main_content(el: etree._Element) -> bool:
     if not el.keys():
         return False
     ident, cls = el.get("id"), el.get("class")
-    return (
+    return bool(
         ident == "content"
         or cls == "content"
         or (
@@ -213,9 +208,11 @@ def main_content(el: etree._Element) -> bool:
 
 def caption(el: etree._Element) -> bool:
     """Image captions, dropped when images are not kept."""
-    return "caption" in attr(el, "id") or "caption" in attr(el, "class")
+    return "caption" in (el.get("id") or "") or "caption" in (el.get("class") or "")
 
 
 def teaser(el: etree._Element) -> bool:
     """Teasers of other articles."""
-    return "teaser" in attr(el, "id").replace("T", "t") or "teaser" in attr(el, "class").replace("T", "t")
+    return "teaser" in (el.get("id") or "").replace("T", "t") or "teaser" in (el.get("class") or "").replace(
+        "T", "t"
+    )
