@@ -93,7 +93,7 @@ def test_version_and_help_import_no_heavy_module(tmp_path: Path) -> None:
         "import sys\n"
         "from ingest.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect', 'matplotlib',\n"
+        "heavy = {'trafilatura', 'prefect', 'numpy', 'pyarrow', 'lxml', 'langdetect', 'ftfy',\n"
         "         'ingest.runner.pipeline'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

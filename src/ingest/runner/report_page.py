@@ -113,7 +113,7 @@ def _top(rows: list[tuple[str, int]], n: int = 3) -> str:
 
 def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]], draw: bool = True) -> list[Chart]:
     """The report's charts, in page order, from the summary and the trend rows; `draw=False` gives their
-    headings, text alternatives and numbers without drawing (nor importing matplotlib)."""
+    headings, text alternatives and numbers without drawing the SVG."""
     kept, rejected = summary.get("documents_kept", 0), summary.get("documents_rejected", 0)
     reasons = _ranked(summary.get("rejected_by_reason", {}))
     rules = _ranked(summary.get("lines_removed_by_rule", {}))
@@ -150,14 +150,14 @@ def build_charts(summary: dict[str, Any], trend: list[dict[str, Any]], draw: boo
     for chart in specs:
         svg = ""
         if chart.key == "outcome" and (kept or rejected):
-            svg = charts.bar_chart(chart.key, chart.alt, outcome, "documents", colors)
+            svg = charts.bar_chart(chart.alt, outcome, "documents", colors)
         elif chart.key == "lengths" and any(b["documents"] for b in buckets):
-            svg = charts.histogram_chart(chart.key, chart.alt, buckets)
+            svg = charts.histogram_chart(chart.alt, buckets)
         elif chart.key == "trend" and trend:
-            svg = charts.trend_chart(chart.key, chart.alt, trend)
+            svg = charts.trend_chart(chart.alt, trend)
         elif chart.key in ("lines-removed", "hosts", "languages") and chart.rows:
             xlabel = "lines" if chart.key == "lines-removed" else "documents kept"
-            svg = charts.bar_chart(chart.key, chart.alt, chart.rows, xlabel)
+            svg = charts.bar_chart(chart.alt, chart.rows, xlabel)
         drawn.append(Chart(chart.key, chart.title, chart.alt, chart.columns, chart.rows, svg))
     return drawn
 
