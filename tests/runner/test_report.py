@@ -260,10 +260,9 @@ def test_report_markdown_inlines_every_chart_as_svg(tmp_path: Path) -> None:
 def test_drawing_the_report_imports_only_the_standard_library() -> None:
     """The charts are SVG text written by `ingest.runner.charts`, which needs nothing outside the standard
     library, and drawing a whole report page loads no further module (no plotting library): the report's
-    cost is drawing, not importing. Six charts with 30 trend points take well under a tenth of a second
-    of CPU (matplotlib took about a second, most of it importing)."""
+    cost is drawing, not importing (its CPU time is measured by the benchmarks, not asserted here)."""
     code = (
-        "import sys, time\n"
+        "import sys\n"
         "outside = lambda names: sorted({m.split('.')[0] for m in names} - set(sys.stdlib_module_names))\n"
         "before = set(sys.modules)\n"
         "import ingest.runner.charts\n"
@@ -273,16 +272,14 @@ def test_drawing_the_report_imports_only_the_standard_library() -> None:
         "trend = [{'run_id': f'r{i}', 'when': f'01-{i + 1:02d} 10:00', 'kept': i, 'rejected': 30 - i}"
         " for i in range(30)]\n"
         "before = set(sys.modules)\n"
-        "t = time.process_time()\n"
         "page = report_html(summary, trend)\n"
-        "cpu = time.process_time() - t\n"
         "print(outside(set(sys.modules) - before))\n"
-        "print(page.count('<svg'), cpu)\n"
+        "print(page.count('<svg'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     charts_imports, page_imports, drawn = result.stdout.splitlines()
     assert (charts_imports, page_imports) == ("['ingest']", "[]")
-    assert int(drawn.split()[0]) == len(CHARTS) and float(drawn.split()[1]) < 0.25
+    assert int(drawn) == len(CHARTS)
 
 
 def chart_svgs(page: str) -> list[str]:
