@@ -1,7 +1,18 @@
+import json
+from pathlib import Path
+
+import ftfy
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.clean.normalize import normalize_field, normalize_text, normalize_whitespace
+from ingest.clean.normalize import (
+    FTFY_CONFIG,
+    fix_unicode,
+    normalize_field,
+    normalize_text,
+    normalize_whitespace,
+)
 
 
 def test_mojibake_is_repaired_and_quotes_kept() -> None:
@@ -43,3 +54,48 @@ def test_a_remembered_fixpoint_is_returned_as_computed() -> None:
     for i in range(10):  # the memory stays small
         normalize_text(f"line {i}")
     assert len(normalize._FIXPOINTS) <= normalize._FIXPOINTS_KEPT
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(
+            (
+                "plain ascii line",
+                "Caf\u00c3\u00a9 au lait",  # mojibake
+                "Tom &amp; Jerry",
+                "a <b> tag &lt;",
+                "tab\there",
+                "bell\x07 and \x1b[31mred\x1b[0m",
+                "line\r",
+                "\u2028split",
+                "\ufb01ne ligature",
+                "\u201cquoted\u201d \u2014 dash",
+                "e\u0301 decomposed",
+                "",
+            )
+        ),
+    ),
+    max_size=8,
+).map("\n".join)
+
+
+@given(_LINES)
+def test_fix_unicode_equals_ftfy(text: str) -> None:
+    """`fix_unicode` skips ftfy only on lines ftfy leaves as they are: the result is ftfy's, also when a
+    line with `<` turns HTML unescaping off for the lines after it."""
+    assert fix_unicode(text) == ftfy.fix_text(text, FTFY_CONFIG)
+
+
+_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
+
+
+@pytest.mark.skipif(not _DEV.is_dir(), reason="../shared/eval not beside the repo")
+def test_fix_unicode_equals_ftfy_on_the_dev_texts() -> None:
+    texts = [json.loads(line)["text"] for line in (_DEV / "gold.jsonl").read_text().splitlines()[:300]]
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(_DEV.glob("raw-*text*/*"))[:300]
+    ]
+    assert len(texts) > 300
+    for text in texts:
+        assert fix_unicode(text) == ftfy.fix_text(text, FTFY_CONFIG)

@@ -21,8 +21,31 @@ _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
+_PLAIN = re.compile(r"[\x20-\x25\x27-\x7e]*\n?")
+"""A line ftfy leaves as it is: printable ASCII without `&` (no entity to unescape, no control or
+line-separator character, nothing to re-decode, nothing NFC changes)."""
+
+
 def fix_unicode(text: str) -> str:
-    return ftfy.fix_text(text, FTFY_CONFIG)
+    """`ftfy.fix_text(text, FTFY_CONFIG)`, without calling ftfy on the lines it would return unchanged.
+
+    ftfy repairs a text line by line (and turns HTML unescaping off for the rest of the text once a line
+    holds `<`); this runs the same loop, and passes a plain-ASCII line (`_PLAIN`) through as it is, which
+    most lines of English news are. Equal to `ftfy.fix_text` (tested on the development texts and by a
+    property test)."""
+    config = FTFY_CONFIG
+    out = []
+    pos = 0
+    while pos < len(text):
+        textbreak = text.find("\n", pos) + 1 or len(text)
+        if textbreak - pos > config.max_decode_length:
+            textbreak = pos + config.max_decode_length
+        segment = text[pos:textbreak]
+        if config.unescape_html == "auto" and "<" in segment:
+            config = config._replace(unescape_html=False)
+        out.append(segment if _PLAIN.fullmatch(segment) else ftfy.fix_and_explain(segment, config).text)
+        pos = textbreak
+    return "".join(out)
 
 
 def normalize_whitespace(text: str) -> str:
