@@ -1,8 +1,11 @@
 import gzip
 import math
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from lxml.html import fromstring
 from trafilatura.xml import xmltotxt
@@ -117,3 +120,12 @@ def test_a_control_the_parser_wrapped_around_the_page_is_read() -> None:
         "</button></body></html>"
     )
     assert [s.text for s in segments(tree)] == ["Open", PROSE]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "word", "x1", "-", " ", "\n"]), max_size=30).map("".join))
+def test_shingles_are_runs_of_four_words(text: str) -> None:
+    tokens = re.findall(r"\w+", text)
+    expected = {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)} if len(tokens) >= 4 else set()
+    if 0 < len(tokens) < 4:
+        expected = {tuple(tokens)}
+    assert shingles(text) == expected

@@ -104,10 +104,12 @@ def segments(tree: _Element) -> list[Segment]:
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
+    """The text's word 4-shingles (runs of four consecutive `\\w+` tokens); a text of one to three words
+    is its own single shingle."""
     tokens = _WORD.findall(text)
     if len(tokens) < 4:
         return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+    return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:]))
 
 
 def coverage(texts: list[str], text: str) -> list[float]:
