@@ -14,7 +14,7 @@ from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.html import extract_html
 from ingest.extract.recall import insert_segments, recall_features, recover_blocks
-from ingest.extract.segment import segments
+from ingest.extract.segment import segments, shingles
 
 PROSE = (
     "The council said the new line would cut commuting times for thousands of residents in the eastern "
