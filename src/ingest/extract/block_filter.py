@@ -33,6 +33,9 @@ ANCESTOR_TAGS = (
     *("aside", "footer", "nav", "header", "form", "figure", "figcaption", "li", "a", "table", "blockquote"),
     *("section", "article", "main", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em"),
 )
+_IS_KEYS = tuple((t, f"is_{t}") for t in TAGS)
+_ANCESTOR_KEYS = tuple((t, f"anc_{t}") for t in ANCESTOR_TAGS)
+"""Feature names, formatted once instead of once per block."""
 _SKIP = frozenset({"script", "style", "noscript", "template"})
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)]$")
@@ -63,6 +66,10 @@ def _piece(text: str) -> _Piece:
     return _norm(text), text[:1].isspace(), text[-1:].isspace()
 
 
+_BLANK: _Piece = ("", True, True)
+"""`_piece` of a run of whitespace only (the indentation between tags), without computing it."""
+
+
 def _joined(pieces: list[_Piece]) -> str:
     """`_norm` of the concatenated runs, from the runs' normalized forms: whitespace at a boundary (or a
     run of whitespace only) becomes one space, no whitespace there joins the words."""
@@ -90,14 +97,16 @@ def _element_texts(tree: _Element) -> list[tuple[_Element, str | None]]:
     def walk(el: _Element) -> _Piece | None:
         position = len(order)
         order.append((el, None))
-        pieces = [_piece(el.text)] if el.text else []
+        text = el.text
+        pieces = [_BLANK if text.isspace() else _piece(text)] if text else []
         for child in el:
             if isinstance(child.tag, str):
                 sub = walk(child)
                 if sub is not None:
                     pieces.append(sub)
-            if child.tail:
-                pieces.append(_piece(child.tail))
+            tail = child.tail
+            if tail:
+                pieces.append(_BLANK if tail.isspace() else _piece(tail))
         if any(p is _TOO_LONG for p in pieces):
             return _TOO_LONG
         if not pieces:
@@ -172,7 +181,8 @@ def block_features(
     base: list[dict[str, float]] = []
     for block, text, source in zip(blocks, texts, sources, strict=True):
         words = _WORD.findall(text)
-        f: dict[str, float] = {f"is_{t}": float(block.tag == t) for t in TAGS}
+        tag = block.tag
+        f: dict[str, float] = {key: float(tag == t) for t, key in _IS_KEYS}
         block_ancestors = list(block.iterancestors())
         f["in_table"] = float(block.tag == "row" or any(a.tag in ("table", "row") for a in block_ancestors))
         f["in_list"] = float(block.tag == "item" or any(a.tag == "list" for a in block_ancestors))
@@ -197,8 +207,8 @@ def block_features(
             f["depth_rel"] = float(len(ancestors) - 1 - container_depth)
         else:
             f["in_container"], f["depth_rel"] = -1.0, 0.0
-        for t in ANCESTOR_TAGS:
-            f[f"anc_{t}"] = float(t in tags)
+        for t, key in _ANCESTOR_KEYS:
+            f[key] = float(t in tags)
         base.append(f)
     return blocks, texts, _context(blocks, base)
 

@@ -44,6 +44,9 @@ ANCESTOR_TAGS = (
     *("section", "article", "main", "ul", "ol", "dl", "strong", "em"),
 )
 _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)]$")
+_OWNER_KEYS = tuple((g, f"own_{g}") for g in OWNER_TAGS)
+_ANCESTOR_KEYS = tuple((g, f"anc_{g}") for g in ANCESTOR_TAGS)
+"""Feature names, formatted once instead of once per candidate."""
 
 
 def _owner_tag(tag: str) -> str:
@@ -143,9 +146,10 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
         ancestors = list(owner.iterancestors())
         tags = {a.tag for a in ancestors if isinstance(a.tag, str)}
         tok = _WORD.findall(t)
-        f: dict[str, float] = {f"own_{g}": float(_owner_tag(owner.tag) == g) for g in OWNER_TAGS}
-        for g in ANCESTOR_TAGS:
-            f[f"anc_{g}"] = float(g in tags)
+        own = _owner_tag(owner.tag)
+        f: dict[str, float] = {key: float(own == g) for g, key in _OWNER_KEYS}
+        for g, key in _ANCESTOR_KEYS:
+            f[key] = float(g in tags)
         f["hidden"] = float(hidden(owner))
         f["comment_like"] = float(comment_like(owner))
         f["repeats"] = math.log1p(max((repeats(a) for a in (owner, *ancestors[:6])), default=0))

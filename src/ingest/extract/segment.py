@@ -109,7 +109,7 @@ def shingles(text: str) -> set[tuple[str, ...]]:
     tokens = _WORD.findall(text)
     if len(tokens) < 4:
         return {tuple(tokens)} if tokens else set()
-    return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:]))
+    return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
 
 
 def coverage(texts: list[str], text: str) -> list[float]:
