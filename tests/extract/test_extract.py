@@ -402,7 +402,8 @@ def test_source_index_matches_reading_every_element() -> None:
     text of their ancestors but never keys, and the deepest element with a text wins."""
     from lxml.html import fromstring
 
-    from ingest.extract.block_filter import _norm, _source_index
+    from ingest.extract.page_index import norm_space as _norm
+    from ingest.extract.page_index import source_index as _source_index
 
     page = fromstring(
         "<html><body> <div>\n<p>Hel<b>lo</b> <i> wor</i>ld<!-- hidden --> again </p><p>  </p>"

@@ -23,6 +23,7 @@ from pathlib import Path
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
+from ingest.extract.page_index import norm_space, source_index
 from ingest.extract.trees import article_scores
 
 MODEL = Path(__file__).resolve().parent / "models" / "html_blocks_gbt.json"
@@ -36,13 +37,8 @@ ANCESTOR_TAGS = (
 _IS_KEYS = tuple((t, f"is_{t}") for t in TAGS)
 _ANCESTOR_KEYS = tuple((t, f"anc_{t}") for t in ANCESTOR_TAGS)
 """Feature names, formatted once instead of once per block."""
-_SKIP = frozenset({"script", "style", "noscript", "template"})
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?:;\"\u201d\u2019)]$")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 def leaf_blocks(body: _Element) -> list[_Element]:
@@ -52,88 +48,6 @@ def leaf_blocks(body: _Element) -> list[_Element]:
         for el in body.iter()
         if el.tag in UNIT_TAGS and not any(d.tag in UNIT_TAGS for d in el.iterdescendants())
     ]
-
-
-_INDEX_LIMIT = 20000
-"""Page elements with this much normalized text or more are not indexed (no block is that long)."""
-_Piece = tuple[str, bool, bool]
-"""A run of text, normalized ("a b"), and whether it starts and ends with whitespace."""
-_TOO_LONG: _Piece = ("", False, False)
-"""Marks an element whose normalized text reaches `_INDEX_LIMIT`, and so every ancestor's (by identity)."""
-
-
-def _piece(text: str) -> _Piece:
-    return _norm(text), text[:1].isspace(), text[-1:].isspace()
-
-
-_BLANK: _Piece = ("", True, True)
-"""`_piece` of a run of whitespace only (the indentation between tags), without computing it."""
-
-
-def _joined(pieces: list[_Piece]) -> str:
-    """`_norm` of the concatenated runs, from the runs' normalized forms: whitespace at a boundary (or a
-    run of whitespace only) becomes one space, no whitespace there joins the words."""
-    out: list[str] = []
-    space = False
-    for core, lead, trail in pieces:
-        if not core:
-            space = True
-            continue
-        if out:
-            out.append(" " if space or lead else "")
-        out.append(core)
-        space = trail
-    return "".join(out)
-
-
-def _element_texts(tree: _Element) -> list[tuple[_Element, str | None]]:
-    """(element, `_norm(el.text_content())`) for every element in document order, the text None where it
-    reaches `_INDEX_LIMIT`. One bottom-up pass: an element's text is built from its children's normalized
-    texts instead of read and normalized again at every level, and nothing is built above an element
-    whose text is already too long (the texts of its ancestors contain it). Comment text is not page text
-    (as in `text_content`); a comment's tail is."""
-    order: list[tuple[_Element, str | None]] = []
-
-    def walk(el: _Element) -> _Piece | None:
-        position = len(order)
-        order.append((el, None))
-        text = el.text
-        pieces = [_BLANK if text.isspace() else _piece(text)] if text else []
-        for child in el:
-            if isinstance(child.tag, str):
-                sub = walk(child)
-                if sub is not None:
-                    pieces.append(sub)
-            tail = child.tail
-            if tail:
-                pieces.append(_BLANK if tail.isspace() else _piece(tail))
-        if any(p is _TOO_LONG for p in pieces):
-            return _TOO_LONG
-        if not pieces:
-            order[position] = (el, "")
-            return None
-        text = _joined(pieces)
-        if len(text) >= _INDEX_LIMIT:
-            return _TOO_LONG
-        order[position] = (el, text)
-        first, last = pieces[0], pieces[-1]
-        return text, first[1] or not first[0], last[2] or not last[0]
-
-    walk(tree)
-    return order
-
-
-def _source_index(tree: _Element) -> dict[str, _Element]:
-    """Whitespace-normalized visible text of every page element -> the deepest element with that text."""
-    try:
-        texts = _element_texts(tree)
-    except RecursionError:  # a page nested deeper than Python recurses: each element read on its own
-        texts = [(el, _norm(el.text_content())) for el in tree.iter() if isinstance(el.tag, str)]
-    index: dict[str, _Element] = {}
-    for el, text in texts:
-        if text and el.tag not in _SKIP and len(text) < _INDEX_LIMIT:
-            index[text] = el  # document order: a descendant with the same text comes later and wins
-    return index
 
 
 def _match(index: dict[str, _Element], short: list[tuple[str, _Element]], text: str) -> _Element | None:
@@ -152,8 +66,8 @@ def _match(index: dict[str, _Element], short: list[tuple[str, _Element]], text: 
 def _link_density(el: _Element) -> float:
     if any(a.tag == "a" for a in el.iterancestors()):
         return 1.0
-    total = len(_norm(el.text_content())) or 1
-    return min(1.0, sum(len(_norm(a.text_content())) for a in el.iter("a")) / total)
+    total = len(norm_space(el.text_content())) or 1
+    return min(1.0, sum(len(norm_space(a.text_content())) for a in el.iter("a")) / total)
 
 
 def block_features(
@@ -161,8 +75,8 @@ def block_features(
 ) -> tuple[list[_Element], list[str], list[dict[str, float]]]:
     """(leaf blocks, their texts, one feature dict per block)."""
     blocks = leaf_blocks(body)
-    texts = [_norm(" ".join(b.itertext())) for b in blocks]
-    index = _source_index(tree)
+    texts = [norm_space(" ".join(b.itertext())) for b in blocks]
+    index = source_index(tree)
     short = [(k, el) for k, el in index.items() if len(k) < 5000]
     sources = [_match(index, short, t) if t else None for t in texts]
     # the page element holding at least half of the matched text, the deepest such one
