@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from functools import cache
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from ingest.config import LanguageConfig
+from ingest.steps.language_profiles import load_factory
 
 UNDETERMINED = "und"
 
@@ -23,12 +24,11 @@ _FACTORY_LOCK = threading.Lock()
 
 @cache
 def _factory() -> DetectorFactory:
-    """Our own profile set, loaded once per process. The lock matters: loading profiles from two threads
-    at once (Prefect runs tasks in threads) corrupts the shared tables and labels English as Polish."""
+    """Our own profile set, loaded once per process (from a compact table, `language_profiles`). The lock
+    matters: loading profiles from two threads at once (Prefect runs tasks in threads) corrupted
+    langdetect's shared tables and labelled English as Polish."""
     with _FACTORY_LOCK:
-        factory = DetectorFactory()
-        factory.load_profile(PROFILES_DIRECTORY)
-        return factory
+        return load_factory()
 
 
 def detect_language(text: str, config: LanguageConfig) -> tuple[str, float]:
