@@ -228,6 +228,8 @@ def test_start_screen_of_a_small_rule_set(prefix: str, rest: str) -> None:
 
 
 def test_default_file_is_a_valid_rule_file() -> None:
+    """Every check a user's rule file passes, patterns and examples included: the pipeline loads the
+    default file without them (`parse_rules(verify=False)`), so this test is where they run."""
     from ingest.clean.rules.engine import DEFAULT_FILE, read_rule_file
 
     rules = read_rule_file(Path(__file__).parents[2] / "src" / "ingest" / "clean" / "rules" / DEFAULT_FILE)

@@ -17,6 +17,7 @@ pattern does (tests check this on generated text).
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 _DIGITS = frozenset("0123456789")
 _QUANTIFIER = re.compile(r"[?*+]|\{(\d*)(?:,(\d*))?\}")
@@ -224,7 +225,7 @@ class StartScreen:
     unwrapped, read for its first characters)."""
 
     def __init__(self, alternatives: list[tuple[str, str]]) -> None:
-        self.combined = re.compile("|".join(wrapped for wrapped, _ in alternatives) or "(?!)")
+        self._combined = "|".join(wrapped for wrapped, _ in alternatives) or "(?!)"
         screened: list[tuple[str, frozenset[str]]] = []
         always: list[str] = []
         folds: dict[str, frozenset[str]] = {}
@@ -248,6 +249,12 @@ class StartScreen:
             if chosen and chosen not in compiled:
                 compiled[chosen] = re.compile("|".join(chosen))
             self.by_char[ch] = compiled[chosen] if chosen else None
+
+    @cached_property
+    def combined(self) -> re.Pattern[str]:
+        """Every alternative in one pattern, for the lines the screen does not cover; compiled the first
+        time such a line comes (English news seldom has one)."""
+        return re.compile(self._combined)
 
     def matches(self, line: str) -> bool:
         """`self.combined.match(line) is not None`, screened by the line's first character."""
