@@ -63,20 +63,22 @@ def _element_texts(tree: _Element) -> list[tuple[_Element, str | None]]:
         order.append((el, None))
         text = el.text
         pieces = [_BLANK if text.isspace() else _piece(text)] if text else []
+        too_long = False
         for child in el:
             if isinstance(child.tag, str):
                 sub = walk(child)
                 if sub is not None:
+                    too_long = too_long or sub is _TOO_LONG
                     pieces.append(sub)
             tail = child.tail
             if tail:
                 pieces.append(_BLANK if tail.isspace() else _piece(tail))
-        if any(p is _TOO_LONG for p in pieces):
+        if too_long:
             return _TOO_LONG
         if not pieces:
             order[position] = (el, "")
             return None
-        text = _joined(pieces)
+        text = pieces[0][0] if len(pieces) == 1 else _joined(pieces)  # one run: already normalized
         if len(text) >= _INDEX_LIMIT:
             return _TOO_LONG
         order[position] = (el, text)
