@@ -130,3 +130,24 @@ def test_dry_run_lists_what_a_run_would_do_and_writes_nothing(seeds_raw: Path, t
         "--raw", str(seeds_raw), "--out", str(out), "--reprocess", "all", "--dry-run", cwd=tmp_path
     )
     assert again.stdout.splitlines()[0].startswith("6 files to process: 1 new, 5 changed")
+
+
+def test_a_run_loads_with_the_collector_off_then_freezes(seeds_raw: Path, tmp_path: Path) -> None:
+    code = (
+        "import gc, sys\n"
+        "from ingest import cli\n"
+        "assert cli.main(['--raw', sys.argv[1], '--out', sys.argv[2], '--quiet']) == 0\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+        "assert cli.main(['--raw', sys.argv[1], '--out', sys.argv[2], '--quiet']) == 0\n"  # nothing to do
+        "print(gc.isenabled())\n"
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(seeds_raw), str(out)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("\n")[:2]
+    enabled, frozen = first.split()
+    assert enabled == "True" and int(frozen) > 50_000  # the models, rules and modules, frozen
+    assert second == "True"
+    assert (out / "documents").is_dir()
