@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
+from ingest.steps.language_detector import FastDetectorFactory
+
 TABLE = Path(__file__).with_name("langdetect_profiles.npz")
 
 
@@ -89,40 +91,62 @@ class ProfileRows:
     """langdetect's `word_lang_prob_map` (n-gram -> list of one probability per language, in `order`),
     each row built from the table the first time a text asks for it and then kept."""
 
-    __slots__ = ("_index", "_language_of", "_position", "_probability", "_rows", "_starts", "_width")
+    __slots__ = (
+        "_arrays",
+        "_language_of",
+        "_position",
+        "_probability",
+        "_rows",
+        "_starts",
+        "_width",
+        "words",
+    )
 
     def __init__(self, table: dict[str, np.ndarray], order: list[str]) -> None:
         languages = table["languages"].tolist()
         words = table["words"].tobytes().decode().split("\n")
-        self._index = {word: i for i, word in enumerate(words)}
+        self.words = {word: i for i, word in enumerate(words)}
+        """Every n-gram -> its number: `in` on it is a plain dict lookup (`FastDetector` asks ~3,000
+        times per text)."""
         self._starts: list[int] = table["starts"].tolist()
         self._language_of: list[int] = table["language_of"].tolist()
         self._probability: list[float] = table["probability"].tolist()
         self._position = [order.index(lang) for lang in languages]
         self._width = len(order)
         self._rows: dict[str, list[float]] = {}
+        self._arrays: dict[str, np.ndarray] = {}
 
     def __contains__(self, word: object) -> bool:
-        return word in self._index
+        return word in self.words
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.words)
 
     def __getitem__(self, word: str) -> list[float]:
         row = self._rows.get(word)
         if row is None:
-            i = self._index[word]
+            i = self.words[word]
             row = [0.0] * self._width
             for k in range(self._starts[i], self._starts[i + 1]):
                 row[self._position[self._language_of[k]]] = self._probability[k]
             self._rows[word] = row  # threads may race here: both build the same row
         return row
 
+    def array(self, word: str) -> np.ndarray:
+        """The n-gram's row as a read-only numpy array (what `FastDetector` multiplies with)."""
+        row = self._arrays.get(word)
+        if row is None:
+            row = np.array(self[word], dtype=np.float64)
+            row.flags.writeable = False
+            self._arrays[word] = row
+        return row
+
 
 def load_factory(table_path: Path = TABLE, directory: str = PROFILES_DIRECTORY) -> DetectorFactory:
-    """A DetectorFactory with langdetect's profiles: from the table when it was built from the installed
-    profiles, else by langdetect's own (slower) loader."""
-    factory = DetectorFactory()
+    """A DetectorFactory with langdetect's profiles, whose detectors are `FastDetector`s: the profiles
+    from the table when it was built from the installed profiles, else by langdetect's own (slower)
+    loader."""
+    factory = FastDetectorFactory()
     files = profile_files(directory)
     try:
         with np.load(table_path) as npz:
