@@ -3,9 +3,9 @@
 A refactoring must not change what the pipeline writes. This script checks that: it checks each commit out
 into a temporary `git worktree`, installs it (`uv sync --locked`, a few seconds with a warm cache), runs
 `python -m ingest` on every chosen input with each, and compares the rows of `documents/` and `rejected/`
-(`doc_id`, `text`, `removed`, `reason`, `title`, `author`, `published`, `language`), matched by
-`(source_path, source_record)`. It prints, per input, the rows compared and the rows that differ (with the
-first few differences), and exits 1 if any row differs or exists on one side only, 0 otherwise.
+(`doc_id`, `text`, `removed`, `reason`, `title`, `author`, `published`, `language`, `language_score`),
+matched by `(source_path, source_record)`. It prints, per input, the rows compared and the rows that differ
+(with the first few differences), and exits 1 if any row differs or exists on one side only, 0 otherwise.
 
     uv run --locked python benchmarks/compare_outputs.py --old main --new HEAD
     uv run --locked python benchmarks/compare_outputs.py --old main --new my-branch --inputs raw-html seeds
@@ -37,6 +37,7 @@ INPUTS: dict[str, Path] = {
     "seeds": SHARED / "seeds" / "raw",
 }
 COLUMNS = ("doc_id", "text", "removed", "reason", "title", "author", "published", "language")
+COLUMNS += ("language_score",)
 TABLES = ("documents", "rejected")
 SHOW = 3
 """Differences printed per input."""
