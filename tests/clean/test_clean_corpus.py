@@ -210,3 +210,31 @@ def test_never_raises_and_keeps_every_line_accounted(texts: list[str]) -> None:
         assert sorted((d.text or "").split("\n") + [r.text for r in d.removed]) == sorted(lines) or (
             d.text == original
         )
+
+
+def _reference_normalize_line(line: str) -> str:
+    """cc_net's normalization written the plain way: what `normalize_line` computes in one translate."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", line.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"\d+", "0", re.sub(r"[^\w\s]+", " ", text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from("0123456789 ,.-_\u00e9\u0301\u00a0\u2009\u0660\u00b2\u00bd"), st.characters()
+        )
+    )
+)
+def test_normalize_line_equals_the_plain_regex_version(line: str) -> None:
+    assert normalize_line(line) == _reference_normalize_line(line)
+
+
+def test_normalize_line_examples() -> None:
+    assert normalize_line("  Café – 1,000 €  (12 Comments)__x ") == "cafe 0 0 0 comments __x"
+    assert normalize_line("٣٤ Ångström\u0301 ½") == "0 angstrom ½"

@@ -36,19 +36,38 @@ from ingest.document import Document, Removal
 CORPUS_RULE = "cross_document_boilerplate"
 
 
-_NON_WORD = re.compile(r"[^\w\s]+")
-_DIGIT = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
+class _LineTable(dict[int, str | None]):
+    """The `str.translate` table of `normalize_line`, filled as characters are first seen: a combining
+    mark (an accent after NFD) is deleted, a decimal digit becomes "0", a character that is neither a word
+    character (`\\w`: alphanumeric or "_") nor whitespace becomes a space, anything else stays. One pass in
+    C instead of a Python loop per character and three regular expressions."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        if unicodedata.combining(ch):
+            out = None
+        elif ch.isdecimal():
+            out = "0"
+        elif ch.isalnum() or ch == "_" or ch.isspace():
+            out = ch
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+_LINE_TABLE = _LineTable()
+_ZEROS = re.compile("00+")
 
 
 def normalize_line(line: str) -> str:
     """cc_net's line normalization: lower case, accents and punctuation removed, every number 0, spaces
     collapsed. "© 2024 Example Media" and "© 2025 Example Media" become one line; so do "12 Comments" and
-    "3 Comments"."""
-    text = unicodedata.normalize("NFD", line.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _DIGIT.sub("0", _NON_WORD.sub(" ", text))
-    return _SPACE.sub(" ", text).strip()
+    "3 Comments". (Each run of digits becomes one "0": the digits become zeros, then runs of zeros one.)"""
+    text = unicodedata.normalize("NFD", line.lower()).translate(_LINE_TABLE)
+    if "00" in text:
+        text = _ZEROS.sub("0", text)
+    return " ".join(text.split())
 
 
 def line_key(line: str) -> int | None:
