@@ -29,10 +29,28 @@ def first_of(el: etree._Element, a: str, b: str) -> str:
     return va  # unreachable: both attributes are among the keys
 
 
-def search(pattern: str, flags: int = 0) -> Callable[[str], re.Match[str] | None]:
-    """`re:test(s, pattern)` as lxml evaluates it: `re.search` with the pattern compiled once (a match is
-    true, None false)."""
-    return re.compile(pattern, flags).search
+_MEMO_LIMIT = 20_000
+"""Attribute values remembered per pattern; the memo starts again when full, so a long run stays bounded."""
+
+
+def search(pattern: str, flags: int = 0) -> Callable[[str], bool]:
+    """`re:test(s, pattern)` as lxml evaluates it: whether `re.search` finds the pattern, compiled once.
+
+    The answer for each attribute value is remembered: a page repeats its class names on element after
+    element, a site on page after page, and these patterns are long alternations that the regex engine
+    tries branch by branch at every position."""
+    found = re.compile(pattern, flags).search
+    memo: dict[str, bool] = {}
+
+    def test(text: str) -> bool:
+        hit = memo.get(text)
+        if hit is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            hit = memo[text] = found(text) is not None
+        return hit
+
+    return test
 
 
 # --- OVERALL_DISCARD_XPATH[0]: boilerplate containers by class, id, role ---------------------------------
