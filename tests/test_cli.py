@@ -1,5 +1,6 @@
 """`python -m ingest` as a user runs it: a real subprocess, real folders."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -136,18 +137,31 @@ def test_a_run_loads_with_the_collector_off_then_freezes(seeds_raw: Path, tmp_pa
     code = (
         "import gc, sys\n"
         "from ingest import cli\n"
+        "from ingest.runner import units\n"
+        "from ingest.steps import document\n"
+        "seen = []\n"
+        "warm_up, spill_units = document.warm_up, units.spill_units\n"
+        "def loading(config):\n"
+        "    seen.append(('loading', gc.isenabled(), gc.get_freeze_count()))\n"
+        "    warm_up(config)\n"
+        "def running(*args):\n"
+        "    seen.append(('running', gc.isenabled(), gc.get_freeze_count()))\n"
+        "    return spill_units(*args)\n"
+        "document.warm_up, units.spill_units = loading, running\n"
         "assert cli.main(['--raw', sys.argv[1], '--out', sys.argv[2], '--quiet']) == 0\n"
-        "print(gc.isenabled(), gc.get_freeze_count())\n"
+        "seen.append(('after', gc.isenabled(), gc.get_freeze_count()))\n"
         "assert cli.main(['--raw', sys.argv[1], '--out', sys.argv[2], '--quiet']) == 0\n"  # nothing to do
-        "print(gc.isenabled())\n"
+        "seen.append(('nothing to do', gc.isenabled(), gc.get_freeze_count()))\n"
+        "print(seen)\n"
     )
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-c", code, str(seeds_raw), str(out)], capture_output=True, text=True, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    first, second = result.stdout.split("\n")[:2]
-    enabled, frozen = first.split()
-    assert enabled == "True" and int(frozen) > 50_000  # the models, rules and modules, frozen
-    assert second == "True"
+    seen = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert [s[0] for s in seen] == ["loading", "running", "after", "nothing to do"]
+    assert seen[0][1:] == (False, 0), "the collector is off while the pipeline loads"
+    assert seen[1][1] is True and seen[1][2] > 50_000, "on, and the loaded objects frozen, for the run"
+    assert seen[2][1:] == (True, 0) and seen[3][1:] == (True, 0), "the caller's collector as it was"
     assert (out / "documents").is_dir()
