@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +64,7 @@ for root in sys.argv[1:]:
 
 def instructions(python: Path, script: str, args: list[str], work: Path) -> int:
     """Instructions callgrind counts for `python -c script args` run to the end."""
+    work.mkdir(parents=True, exist_ok=True)
     out = work / "callgrind.out"
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(
@@ -80,7 +82,11 @@ def instructions(python: Path, script: str, args: list[str], work: Path) -> int:
 
 
 def per_page(python: Path, script: str, pages: Path, n: int, work: Path) -> float:
-    return (instructions(python, script, [str(pages)], work) - instructions(python, script, [], work)) / n
+    """(instructions on the pages - instructions on none) / pages; the two runs side by side."""
+    with ThreadPoolExecutor(2) as pool:
+        with_pages = pool.submit(instructions, python, script, [str(pages)], work / "with")
+        without = pool.submit(instructions, python, script, [], work / "without")
+        return (with_pages.result() - without.result()) / n
 
 
 def main() -> None:
@@ -105,7 +111,10 @@ def main() -> None:
         ]
         rows.append(("ingest, every per-document step", Path(sys.executable), INGEST))
         rows += [(f"ingest at {tree}", tree / ".venv" / "bin" / "python", INGEST) for tree in args.other_tree]
-        counts = {label: per_page(python, script, pages, args.pages, work) for label, python, script in rows}
+        counts = {
+            label: per_page(python, script, pages, args.pages, work / f"run{i}")
+            for i, (label, python, script) in enumerate(rows)
+        }
     base = counts[rows[0][0]]
     print(f"Instructions per page, {args.pages} dev pages, start-up excluded (valgrind --tool=callgrind)\n")
     print("| contender | million instructions per page | ratio |\n|---|---|---|")
