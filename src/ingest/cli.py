@@ -16,9 +16,8 @@ from ingest.config import REPROCESS_MODES, ConfigError, IngestConfig, config_to_
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from ingest.runner.spill import SpillPart
     from ingest.runner.summary import RunSummary
-    from ingest.runner.units import Job
+    from ingest.runner.units import Job, SpillPart
 
 
 DESCRIPTION = """\

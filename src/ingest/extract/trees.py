@@ -24,15 +24,13 @@ class PackedTrees:
 
     feature: np.ndarray
     threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
+    children: np.ndarray
+    """Both child links of node i: right at 2 * i, left at 2 * i + 1, so that one gather indexed by
+    `2 * node + go_left` takes every row one level down."""
     missing_left: np.ndarray
     value: np.ndarray
     roots: np.ndarray
     depth: int
-    children: np.ndarray
-    """Both child links of node i: right at 2 * i, left at 2 * i + 1, so that one gather indexed by
-    `2 * node + go_left` takes every row one level down."""
 
 
 def _depth(nodes: list[list], i: int = 0) -> int:
@@ -55,13 +53,11 @@ def pack(trees: list[list[list]]) -> PackedTrees:
     return PackedTrees(
         feature,
         nodes[:, 1],
-        left,
-        right,
+        children,
         nodes[:, 4] > 0,
         nodes[:, 5],
         offsets.astype(np.intp),
         max(_depth(t) for t in trees),
-        children,
     )
 
 

@@ -125,18 +125,21 @@ class ProfileRows:
     def __getitem__(self, word: str) -> list[float]:
         row = self._rows.get(word)
         if row is None:
-            i = self.words[word]
-            row = [0.0] * self._width
-            for k in range(self._starts[i], self._starts[i + 1]):
-                row[self._position[self._language_of[k]]] = self._probability[k]
-            self._rows[word] = row  # threads may race here: both build the same row
+            row = self._rows[word] = self._build(word)  # threads may race here: both build the same row
+        return row
+
+    def _build(self, word: str) -> list[float]:
+        i = self.words[word]
+        row = [0.0] * self._width
+        for k in range(self._starts[i], self._starts[i + 1]):
+            row[self._position[self._language_of[k]]] = self._probability[k]
         return row
 
     def array(self, word: str) -> np.ndarray:
         """The n-gram's row as a read-only numpy array (what `FastDetector` multiplies with)."""
         row = self._arrays.get(word)
         if row is None:
-            row = np.array(self[word], dtype=np.float64)
+            row = np.array(self._build(word), dtype=np.float64)
             row.flags.writeable = False
             self._arrays[word] = row
         return row
