@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.clean.normalize import (
+    _TYPOGRAPHY,
     FTFY_CONFIG,
     fix_unicode,
     normalize_field,
@@ -85,6 +86,43 @@ def test_fix_unicode_equals_ftfy(text: str) -> None:
     """`fix_unicode` skips ftfy only on lines ftfy leaves as they are: the result is ftfy's, also when a
     line with `<` turns HTML unescaping off for the lines after it."""
     assert fix_unicode(text) == ftfy.fix_text(text, FTFY_CONFIG)
+
+
+_NEAR_MOJIBAKE = (
+    "abc XYZ 019 .,;:!?'\"()-/<>&#"
+    + _TYPOGRAPHY
+    # what ftfy's badness patterns are made of: accented capitals and small letters, currency, numeric,
+    # box-drawing and C1 characters, the ligature, the Windows-1251/1253 and MacRoman lead characters
+    + "\u00c2\u00c3\u00ce\u00d0\u00d8\u00d9\u00e0\u00e9\u00c9"
+    + "\u00a3\u20ac\u00b0\u00b2\u00d7\u00ae\u00a9\u00bb\u00ab"
+    + "\u0153\u0152\u2500\u0080\u0099\u221a\u2248\u201a\u0412\u0413\u03b2\u0392\u00a1\u2122\u00ad\u00b4"
+)
+
+
+_MOJIBAKE_PIECES = (
+    "\u00c3\u00a9",
+    "\u00e2\u20ac\u2122",
+    "\u00c2\u00a0",
+    "\u00c3 ",
+    "\u00e2\u20ac\u201d",
+    "\u00c2\u00b7",
+)
+"""UTF-8 read as Windows-1252: 'é', '’', a no-break space, 'à', '—' and '·' as mojibake."""
+_TOKENS = st.one_of(st.sampled_from(_NEAR_MOJIBAKE), st.sampled_from(_MOJIBAKE_PIECES))
+
+
+@given(st.lists(st.lists(_TOKENS, max_size=12).map("".join), max_size=6).map("\n".join))
+def test_fix_unicode_equals_ftfy_near_the_typography(text: str) -> None:
+    """Lines that mix the typography `fix_unicode` passes through (`_TYPOGRAPHY`) with the characters
+    ftfy's mojibake patterns look for, and with real mojibake: wherever ftfy would change a line,
+    `fix_unicode` calls it."""
+    assert fix_unicode(text) == ftfy.fix_text(text, FTFY_CONFIG)
+
+
+@given(st.text(alphabet="abc XYZ 019 .,;:!?'\"()-/" + _TYPOGRAPHY, max_size=40))
+def test_typography_lines_are_ftfy_fixpoints(line: str) -> None:
+    """A line of printable ASCII and the typography is one ftfy returns unchanged: the fast path's claim."""
+    assert ftfy.fix_text(line, FTFY_CONFIG) == line
 
 
 _DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
