@@ -17,9 +17,12 @@ from lxml.html import HtmlElement
 from trafilatura.utils import HTML_PARSER, load_html
 
 from ingest.extract.elements import use_c_lookup
+from ingest.extract.screens import has_mojibake
+from ingest.extract.screens import install as screen_xml_chars
 from ingest.extract.segment import SKIP, segments
 
 use_c_lookup(HTML_PARSER)  # the parser `load_html` uses: the same element classes, found in C
+screen_xml_chars()  # `load_html` deletes XML-forbidden characters only from a page that has them
 
 
 def adopt_trailing_roots(tree: HtmlElement) -> HtmlElement:
@@ -125,20 +128,13 @@ def drop_consent_banners(tree: HtmlElement, dropped: list[str] | None = None) ->
     return tree
 
 
-_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-)
-"""A UTF-8 lead byte read as latin-1 or cp1252, then a continuation byte read the same way ('Ã©', 'â€',
-'Â\xa0'): the screen before ftfy's slower look at the whole page."""
-
-
 def repair_mojibake(page: str) -> str:
     """The page with text its site's CMS had already decoded wrongly ('doesnâ\x80\x99t', 'Â©') repaired by
     ftfy's encoding fixer, before trafilatura: its text cleanup drops the C1 control characters that make
     such mojibake repairable, so the later ftfy pass over the text (`normalize`) could no longer fix it.
-    ftfy changes only sequences it is confident are mojibake; markup and entities are left alone."""
-    return ftfy.fix_encoding(page) if _MOJIBAKE.search(page) else page
+    ftfy changes only sequences it is confident are mojibake; markup and entities are left alone. The
+    screen (`screens.has_mojibake`) spares the other pages ftfy's slower look."""
+    return ftfy.fix_encoding(page) if has_mojibake(page) else page
 
 
 def parse_page(page: str, dropped: list[str] | None = None) -> HtmlElement | None:
