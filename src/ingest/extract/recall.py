@@ -23,7 +23,7 @@ from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
 from ingest.extract.block_filter import leaf_blocks, load_model
-from ingest.extract.segment import Segment, coverage, hidden, segments, shingles
+from ingest.extract.segment import Segment, hidden, segments, shingles, token_coverage
 from ingest.extract.trees import article_scores
 
 MODEL = Path(__file__).resolve().parent / "models" / "html_recall_gbt.json"
@@ -62,9 +62,10 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
     """(indexes of the candidate segments, every segment's coverage by `text`, one feature dict per
     candidate). `text` is trafilatura's main text before any block filter."""
     texts = [s.text for s in segs]
-    words = [len(_WORD.findall(t)) for t in texts]
+    tokens = [_WORD.findall(t) for t in texts]
+    words = [len(tok) for tok in tokens]
     lds = [min(1.0, s.link_chars / max(1, len(t))) for s, t in zip(segs, texts, strict=True)]
-    cover = coverage(texts, text)
+    cover = token_coverage(tokens, text)
     covered = [c >= COVERED for c in cover]
     good = [_good(w, t, d) for w, t, d in zip(words, texts, lds, strict=True)]
     n = len(segs)
@@ -145,7 +146,7 @@ def recall_features(segs: list[Segment], text: str) -> tuple[list[int], list[flo
         owner = seg.owner
         ancestors = list(owner.iterancestors())
         tags = {a.tag for a in ancestors if isinstance(a.tag, str)}
-        tok = _WORD.findall(t)
+        tok = tokens[i]
         own = _owner_tag(owner.tag)
         f: dict[str, float] = {key: float(own == g) for g, key in _OWNER_KEYS}
         for g, key in _ANCESTOR_KEYS:

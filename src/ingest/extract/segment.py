@@ -106,7 +106,11 @@ def segments(tree: _Element) -> list[Segment]:
 def shingles(text: str) -> set[tuple[str, ...]]:
     """The text's word 4-shingles (runs of four consecutive `\\w+` tokens); a text of one to three words
     is its own single shingle."""
-    tokens = _WORD.findall(text)
+    return token_shingles(_WORD.findall(text))
+
+
+def token_shingles(tokens: list[str]) -> set[tuple[str, ...]]:
+    """`shingles` of a text already split into its `\\w+` tokens."""
     if len(tokens) < 4:
         return {tuple(tokens)} if tokens else set()
     return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
@@ -115,10 +119,16 @@ def shingles(text: str) -> set[tuple[str, ...]]:
 def coverage(texts: list[str], text: str) -> list[float]:
     """Share of each segment text's word 4-shingles (`shingles`) that `text` holds: how much of a page
     segment an extracted text already has (0.0 for a segment without words)."""
+    return token_coverage([_WORD.findall(t) for t in texts], text)
+
+
+def token_coverage(tokens: list[list[str]], text: str) -> list[float]:
+    """`coverage` of texts already split into their `\\w+` tokens (the recall step splits each segment
+    once for all its uses)."""
     kept = shingles(text)
     out = []
-    for t in texts:
-        sh = shingles(t)
+    for words in tokens:
+        sh = token_shingles(words)
         out.append(len(sh & kept) / len(sh) if sh else 0.0)  # shingles are sets: the same count
     return out
 
