@@ -22,6 +22,7 @@ from trafilatura.utils import load_html
 from ingest.config import ExtractConfig
 from ingest.document import Document
 from ingest.extract.block_filter import filter_blocks
+from ingest.extract.link_density import install as ask_linked_elements_only
 from ingest.extract.losses import PageLosses, page_removals
 from ingest.extract.page import parse_page
 from ingest.extract.recall import RecallTrace, recover_blocks
@@ -29,6 +30,7 @@ from ingest.extract.title import choose_title, page_title_candidates, split_lead
 from ingest.extract.xpaths import install as use_python_xpaths
 
 use_python_xpaths()  # trafilatura's costliest XPath expressions as Python tests: the same elements, faster
+ask_linked_elements_only()  # trafilatura's link-density pruning skips, in C, the elements without a link
 
 _AUTHOR_LABEL = re.compile(r"^(?:author|written by|by)\b\s*:?\s*(?=\S)", re.I)
 """'Author Jane Roe', 'Written by: Jane Roe': trafilatura keeps the byline's label in the name."""
