@@ -143,11 +143,13 @@ def process_file(path: Path, raw_root: Path, config: IngestConfig) -> Iterator[D
 
 def warm_up(config: IngestConfig) -> None:
     """Load once what the steps otherwise load on their first document: the language profiles, the
-    cleaner's and the HTML models, the rule set, pyarrow's optional pandas support. Called before any
+    cleaner's and the HTML models, the rule set, pyarrow's optional pandas support, the public-suffix
+    table trafilatura's metadata reads a page's host with. Called before any
     document's timer starts, so a worker's first document is not charged for it (nor stopped by
     `read.max_document_seconds` half-way through a loader that swallows the interrupt); called in the
     parent before workers fork, they share it all."""
     import pyarrow as pa
+    from courlan.urlutils import get_tldinfo
 
     from ingest.clean import classifier as clean_model
     from ingest.clean.rules.engine import rules_for
@@ -163,3 +165,6 @@ def warm_up(config: IngestConfig) -> None:
     extract_filter.load_model()
     extract_filter.load_model(extract_recall.MODEL)
     rules_for(config.clean)
+    # tld parses its bundled public-suffix list (no network, about 0.05 s) the first time trafilatura's
+    # metadata asks courlan for a host its quick pattern does not read
+    get_tldinfo("https://www.example.co.uk/")
