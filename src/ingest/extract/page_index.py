@@ -57,36 +57,39 @@ def _element_texts(tree: _Element) -> list[tuple[_Element, str | None]]:
     whose text is already too long (the texts of its ancestors contain it). Comment text is not page text
     (as in `text_content`); a comment's tail is."""
     order: list[tuple[_Element, str | None]] = []
-
-    def walk(el: _Element) -> _Piece | None:
-        position = len(order)
-        order.append((el, None))
-        text = el.text
-        pieces = [_BLANK if text.isspace() else _piece(text)] if text else []
-        too_long = False
-        for child in el:
-            if isinstance(child.tag, str):
-                sub = walk(child)
-                if sub is not None:
-                    too_long = too_long or sub is _TOO_LONG
-                    pieces.append(sub)
-            tail = child.tail
-            if tail:
-                pieces.append(_BLANK if tail.isspace() else _piece(tail))
-        if too_long:
-            return _TOO_LONG
-        if not pieces:
-            order[position] = (el, "")
-            return None
-        text = pieces[0][0] if len(pieces) == 1 else _joined(pieces)  # one run: already normalized
-        if len(text) >= _INDEX_LIMIT:
-            return _TOO_LONG
-        order[position] = (el, text)
-        first, last = pieces[0], pieces[-1]
-        return text, first[1] or not first[0], last[2] or not last[0]
-
-    walk(tree)
+    _walk(tree, order)
     return order
+
+
+def _walk(el: _Element, order: list[tuple[_Element, str | None]]) -> _Piece | None:
+    """`_element_texts` for `el`'s subtree, appended to `order`; returns `el`'s normalized run. A module
+    function rather than a closure: a closure that calls itself is a reference cycle, which would keep
+    `order` and the page's elements alive until the cyclic garbage collector came by."""
+    position = len(order)
+    order.append((el, None))
+    text = el.text
+    pieces = [_BLANK if text.isspace() else _piece(text)] if text else []
+    too_long = False
+    for child in el:
+        if isinstance(child.tag, str):
+            sub = _walk(child, order)
+            if sub is not None:
+                too_long = too_long or sub is _TOO_LONG
+                pieces.append(sub)
+        tail = child.tail
+        if tail:
+            pieces.append(_BLANK if tail.isspace() else _piece(tail))
+    if too_long:
+        return _TOO_LONG
+    if not pieces:
+        order[position] = (el, "")
+        return None
+    text = pieces[0][0] if len(pieces) == 1 else _joined(pieces)  # one run: already normalized
+    if len(text) >= _INDEX_LIMIT:
+        return _TOO_LONG
+    order[position] = (el, text)
+    first, last = pieces[0], pieces[-1]
+    return text, first[1] or not first[0], last[2] or not last[0]
 
 
 def source_index(tree: _Element) -> dict[str, _Element]:

@@ -54,41 +54,9 @@ def segments(tree: _Element) -> list[Segment]:
     out: list[Segment] = []
     body = tree.find(".//body")
     root = body if body is not None else tree
-    stack: list[Segment] = []
-
-    def walk(el: _Element, in_link: bool) -> None:
-        # a block child closes the segment before it; an empty segment is not kept, so it is reused
-        text = el.text
-        if text:
-            seg = stack[-1]
-            seg.pieces.append(text)
-            if in_link:
-                seg.link_chars += len(text.strip())
-        for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
-                if tag in BLOCK:
-                    before = stack[-1]
-                    if before.pieces:
-                        out.append(before)
-                        stack[-1] = Segment(before.owner)
-                    stack.append(Segment(child))
-                    walk(child, in_link)
-                    last = stack.pop()
-                    if last.pieces:
-                        out.append(last)
-                else:
-                    walk(child, in_link or tag == "a")
-            tail = child.tail
-            if tail:
-                seg = stack[-1]
-                seg.pieces.append(tail)
-                if in_link:
-                    seg.link_chars += len(tail.strip())
-
-    stack.append(Segment(root))
+    stack = [Segment(root)]
     try:
-        walk(root, False)
+        _walk(root, False, stack, out)
     except RecursionError:
         return []
     last = stack.pop()
@@ -101,6 +69,40 @@ def segments(tree: _Element) -> list[Segment]:
             if seg.text:
                 kept.append(seg)
     return kept
+
+
+def _walk(el: _Element, in_link: bool, stack: list[Segment], out: list[Segment]) -> None:
+    """`segments` of `el`'s subtree: its text goes to the open segment (`stack[-1]`), a block child closes
+    it and opens its own; finished segments go to `out`. An empty segment is not kept, so it is reused. A
+    module function rather than a closure: a closure that calls itself is a reference cycle, which would
+    keep the segments and the page's elements alive until the cyclic garbage collector came by."""
+    text = el.text
+    if text:
+        seg = stack[-1]
+        seg.pieces.append(text)
+        if in_link:
+            seg.link_chars += len(text.strip())
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and (tag not in SKIP or _wraps_page(child)):
+            if tag in BLOCK:
+                before = stack[-1]
+                if before.pieces:
+                    out.append(before)
+                    stack[-1] = Segment(before.owner)
+                stack.append(Segment(child))
+                _walk(child, in_link, stack, out)
+                last = stack.pop()
+                if last.pieces:
+                    out.append(last)
+            else:
+                _walk(child, in_link or tag == "a", stack, out)
+        tail = child.tail
+        if tail:
+            seg = stack[-1]
+            seg.pieces.append(tail)
+            if in_link:
+                seg.link_chars += len(tail.strip())
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:

@@ -118,28 +118,31 @@ def heading_text(element: HtmlElement) -> str:
     <em>) do not ('Planning C<span>ycle</span>' is one word), except where a lower-case letter meets an
     upper-case one ('Alternatives<span>Top picks</span>': two blocks styled inline)."""
     parts: list[str] = []
-
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        if parts and parts[-1][-1:].islower() and text[:1].isupper():
-            parts.append(" ")
-        parts.append(text)
-
-    def walk(node: HtmlElement) -> None:
-        block = isinstance(node.tag, str) and node.tag in _BLOCK_TAGS
-        if block:
-            parts.append(" ")
-        if isinstance(node.tag, str) and node.tag not in ("script", "style"):  # not a comment
-            add(node.text)
-        for child in node:
-            walk(child)
-            add(child.tail)
-        if block:
-            parts.append(" ")
-
-    walk(element)
+    _heading_parts(element, parts)
     return squash(html.unescape("".join(parts)))
+
+
+def _add_run(parts: list[str], text: str | None) -> None:
+    if not text:
+        return
+    if parts and parts[-1][-1:].islower() and text[:1].isupper():
+        parts.append(" ")
+    parts.append(text)
+
+
+def _heading_parts(node: HtmlElement, parts: list[str]) -> None:
+    """`heading_text`'s runs of `node`'s subtree, appended to `parts` (a module function: a closure that
+    calls itself is a reference cycle, left for the cyclic garbage collector)."""
+    block = isinstance(node.tag, str) and node.tag in _BLOCK_TAGS
+    if block:
+        parts.append(" ")
+    if isinstance(node.tag, str) and node.tag not in ("script", "style"):  # not a comment
+        _add_run(parts, node.text)
+    for child in node:
+        _heading_parts(child, parts)
+        _add_run(parts, child.tail)
+    if block:
+        parts.append(" ")
 
 
 def page_title_candidates(tree: HtmlElement) -> tuple[list[str], list[str]]:
