@@ -28,7 +28,7 @@ its badness patterns (`ftfy.badness.BADNESS_RE`) match, an entity or a control, 
 surrogate character is present, or NFC changes it; every badness pattern needs at least one character
 outside this set and printable ASCII (an accented letter, a currency, box-drawing, numeric or C1
 character, or one of the few letters such as 'Â' or 'Ã' it names), and these characters are NFC-stable and
-combine with nothing. The property test `test_fix_unicode_equals_ftfy` holds fix_unicode to ftfy."""
+combine with nothing. Property tests (tests/clean/test_normalize.py) hold `fix_unicode` to ftfy."""
 _PLAIN = re.compile(f"[\\x20-\\x25\\x27-\\x7e{_TYPOGRAPHY}]*\\n?")
 """A line ftfy leaves as it is: printable ASCII without `&` (no entity to unescape, no control or
 line-separator character, nothing to re-decode, nothing NFC changes), and the typography above."""
