@@ -26,11 +26,14 @@ from ingest.extract.link_density import install as ask_linked_elements_only
 from ingest.extract.losses import PageLosses, page_removals
 from ingest.extract.page import parse_page
 from ingest.extract.recall import RecallTrace, recover_blocks
+from ingest.extract.recall_pass import SharedCleaning, cleaning_shared, recall_extraction, recall_options
+from ingest.extract.recall_pass import install as share_cleaning
 from ingest.extract.title import choose_title, page_title_candidates, split_leading_headline, squash
 from ingest.extract.xpaths import install as use_python_xpaths
 
 use_python_xpaths()  # trafilatura's costliest XPath expressions as Python tests: the same elements, faster
 ask_linked_elements_only()  # trafilatura's link-density pruning skips, in C, the elements without a link
+share_cleaning()  # the recall pass starts from the tree the default pass cleaned (`recall_pass`)
 
 _AUTHOR_LABEL = re.compile(r"^(?:author|written by|by)\b\s*:?\s*(?=\S)", re.I)
 """'Author Jane Roe', 'Written by: Jane Roe': trafilatura keeps the byline's label in the name."""
@@ -46,12 +49,17 @@ def _as_list(value: object) -> list[str] | None:
     return out or None
 
 
-def recall_result(page: str | HtmlElement, config: ExtractConfig) -> TrafilaturaDocument | None:
+def recall_result(
+    page: str | HtmlElement, config: ExtractConfig, shared: SharedCleaning | None = None
+) -> TrafilaturaDocument | None:
     """Result of a second, recall-oriented pass (trafilatura's favor_recall, without its fallback
     extractors). On a page whose article container trafilatura's default pass cuts short (a list article
     split into sections, a body interrupted by a widget), this pass finds more of it, so the step keeps
     the longer of the two texts; it costs a second trafilatura run per page and almost no precision.
-    `page` may be the parsed tree: trafilatura works on a copy and leaves it as it was."""
+    `page` may be the parsed tree: trafilatura works on a copy and leaves it as it was. `shared`, when
+    the default pass on the same page left it usable, saves the pass its cleaning (`recall_pass`)."""
+    if shared is not None and shared.usable and not config.include_comments:
+        return recall_extraction(shared, recall_options(config.include_comments, config.include_tables))
     tree = load_html(page)
     if tree is None:
         return None
@@ -76,16 +84,18 @@ def main_text(
     result: TrafilaturaDocument | None,
     config: ExtractConfig,
     losses: PageLosses | None = None,
+    shared: SharedCleaning | None = None,
 ) -> str:
     """The page's main text: the longer of the default pass (`result`) and the recall pass, without the
     blocks the learned block filter (`extract_filter`) calls boilerplate when `config.filter_blocks` is on,
     with the page paragraphs `extract_recall` finds outside trafilatura's text when `config.recover_blocks`
-    is on. What the filter drops and what the recall step sees and decides go into `losses` when given."""
+    is on. What the filter drops and what the recall step sees and decides go into `losses` when given.
+    `shared` is what the default pass prepared (`recall_pass.cleaning_shared`), for the recall pass."""
     losses = losses if losses is not None else PageLosses()
     text = result.text if result is not None and result.text else ""
     body = result.body if result is not None and text else None
     if config.recall_pass:
-        other = recall_result(tree, config)
+        other = recall_result(tree, config, shared)
         other_text = other.text if other is not None and other.text else ""
         if len(other_text) > len(text):
             text, body = other_text, other.body if other is not None else None
@@ -121,17 +131,19 @@ def extract_html(doc: Document, config: ExtractConfig) -> Document:
             doc.html = None
             return doc.reject("no_article", "the HTML does not parse to a document")
         h1s, metas = page_title_candidates(tree)
-        result = trafilatura.bare_extraction(
-            tree,
-            url=doc.url,
-            with_metadata=True,
-            include_comments=config.include_comments,
-            include_tables=config.include_tables,
-            favor_precision=config.favor_precision,
-            favor_recall=config.favor_recall,
-            date_extraction_params=set_date_params(config.date_extensive_search),
-        )
-        text = main_text(tree, result, config, losses)
+        balanced = not (config.include_comments or config.favor_precision or config.favor_recall)
+        with cleaning_shared(config.recall_pass and balanced) as shared:
+            result = trafilatura.bare_extraction(
+                tree,
+                url=doc.url,
+                with_metadata=True,
+                include_comments=config.include_comments,
+                include_tables=config.include_tables,
+                favor_precision=config.favor_precision,
+                favor_recall=config.favor_recall,
+                date_extraction_params=set_date_params(config.date_extensive_search),
+            )
+        text = main_text(tree, result, config, losses, shared)
         if result is None and text.strip():  # only the recall pass found the article: its metadata alone
             result = extract_metadata(
                 tree, default_url=doc.url, date_config=set_date_params(config.date_extensive_search)
