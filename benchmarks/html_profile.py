@@ -1,7 +1,7 @@
 """Where the HTML path's CPU time goes: CPU timers around each per-document step and each part of the
 extraction step, on the first `--pages` dev pages in one process (models loaded first, as `warm_up` does).
 
-    uv run --locked python benchmarks/html_profile.py --pages 100 [--cprofile 40]
+    uv run --locked python benchmarks/html_profile.py --pages 100 [--start 100] [--cprofile 40]
 
 Prints CPU ms per page for each timed part (nested parts are indented; a parent includes its children).
 `--cprofile N` also prints cProfile's N most expensive functions by cumulative time over the same pages.
@@ -60,6 +60,8 @@ def instrument() -> None:
             setattr(m, name, timed(f"extract/{name}", getattr(m, name)))
     if hasattr(m, "recall_result"):
         m.recall_result = timed("extract/recall_result", m.recall_result)
+    if hasattr(m, "recall_extraction"):  # the recall pass from the default pass's cleaning
+        m.recall_extraction = timed("extract/recall_result/recall_extraction", m.recall_extraction)
     if hasattr(m, "load_html"):
         m.load_html = timed("extract/recall_result/load_html", m.load_html)
     trafilatura.bare_extraction = main_or_recall(trafilatura.bare_extraction)
@@ -79,9 +81,10 @@ def run(paths: list[Path], config: IngestConfig) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--start", type=int, default=0, help="skip this many dev pages first")
     parser.add_argument("--cprofile", type=int, default=0, help="also print the top N functions")
     args = parser.parse_args()
-    paths = sorted(DEV.glob("*.html.gz"))[: args.pages]
+    paths = sorted(DEV.glob("*.html.gz"))[args.start : args.start + args.pages]
     config = IngestConfig()
     steps_module.warm_up(config)
     instrument()

@@ -25,6 +25,7 @@ from ingest.extract.block_filter import filter_blocks
 from ingest.extract.link_density import install as ask_linked_elements_only
 from ingest.extract.losses import PageLosses, page_removals
 from ingest.extract.page import parse_page
+from ingest.extract.readability_gate import install as skip_readability_where_it_cannot_win
 from ingest.extract.recall import RecallTrace, recover_blocks
 from ingest.extract.recall_pass import SharedCleaning, cleaning_shared, recall_extraction, recall_options
 from ingest.extract.recall_pass import install as share_cleaning
@@ -33,6 +34,7 @@ from ingest.extract.xpaths import install as use_python_xpaths
 
 use_python_xpaths()  # trafilatura's costliest XPath expressions as Python tests: the same elements, faster
 ask_linked_elements_only()  # trafilatura's link-density pruning skips, in C, the elements without a link
+skip_readability_where_it_cannot_win()  # trafilatura's comparison, where readability's text is too short
 share_cleaning()  # the recall pass starts from the tree the default pass cleaned (`recall_pass`)
 
 _AUTHOR_LABEL = re.compile(r"^(?:author|written by|by)\b\s*:?\s*(?=\S)", re.I)

@@ -26,6 +26,7 @@ development pages.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,7 +48,7 @@ FOLLOWED: dict[str, Callable] = {
     "core.bare_extraction": core.bare_extraction,
     "core.trafilatura_sequence": core.trafilatura_sequence,
     "core._prepare_tree": core._prepare_tree,
-    "core._extract_and_compare": core._extract_and_compare,
+    "core._extract_and_compare": inspect.unwrap(core._extract_and_compare),  # trafilatura's, wrapped or not
     "htmlprocessing.tree_cleaning": processing.tree_cleaning,
     "htmlprocessing.prune_html": processing.prune_html,
     "htmlprocessing.convert_tags": processing.convert_tags,
