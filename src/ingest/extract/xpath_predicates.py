@@ -234,3 +234,29 @@ def teaser(el: etree._Element) -> bool:
     return "teaser" in (el.get("id") or "").replace("T", "t") or "teaser" in (el.get("class") or "").replace(
         "T", "t"
     )
+
+
+# --- BASIC_CLEAN_XPATH (trafilatura.baseline): what html2txt, justext and the baseline leave out ---------
+
+_BASIC_CLEAN_TAGS = frozenset({"aside", "fencedframe", "footer", "script", "style", "svg", "template"})
+_COOKIE_CONSENT = search(
+    "cookie[-_]?(?:banner|bar|consent|law|notice|policy|description)|notice[-_]{0,2}cookie"
+    "|consent[-_]?(?:banner|manager|sdk)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr",
+    re.IGNORECASE,
+)
+
+
+def basic_clean(el: etree._Element) -> bool:
+    """Asides, footers, scripts, styles, SVG, templates, fenced frames, `div`s with `footer` in their class
+    (or id, whichever comes first), and cookie-consent banners by class or id."""
+    tag = el.tag
+    if tag in _BASIC_CLEAN_TAGS:
+        return True
+    if not el.keys():
+        return False
+    cls, ident = el.get("class"), el.get("id")
+    return bool(
+        (tag == "div" and (cls is not None or ident is not None) and "footer" in first_of(el, "class", "id"))
+        or (cls is not None and _COOKIE_CONSENT(cls))
+        or (ident is not None and _COOKIE_CONSENT(ident))
+    )

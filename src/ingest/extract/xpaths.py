@@ -29,6 +29,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
 
 import trafilatura.xpaths as trafilatura_xpaths
 from lxml import etree
@@ -47,6 +49,7 @@ from ingest.extract.xpath_metadata import (
 from ingest.extract.xpath_predicates import (
     appended_articles,
     article_body,
+    basic_clean,
     caption,
     comments,
     elementor_share,
@@ -57,6 +60,8 @@ from ingest.extract.xpath_predicates import (
     teaser,
 )
 
+trafilatura_baseline = import_module("trafilatura.baseline")
+"""The module (`import trafilatura.baseline` names the function trafilatura exports as `baseline`)."""
 Tree = etree._Element
 Predicate = Callable[[etree._Element], bool]
 
@@ -139,13 +144,20 @@ _CONTAINERS = ("article", "div", "main", "section")
 
 @dataclass(frozen=True)
 class Translation:
-    """`run` stands for `trafilatura.xpaths.<name>[index]` when that expression's source text has the
-    SHA-256 digest starting with `digest` (the text the translation was written from)."""
+    """`run` stands for `trafilatura.xpaths.<name>[index]` (or, with `index` None, for the expression
+    `module.<name>` itself) when that expression's source text has the SHA-256 digest starting with
+    `digest` (the text the translation was written from)."""
 
     name: str
-    index: int
+    index: int | None
     digest: str
     run: Callable[[Tree], list]
+    module: ModuleType = trafilatura_xpaths
+
+    @property
+    def label(self) -> str:
+        """`NAME[index]`, or `NAME` for a module attribute."""
+        return self.name if self.index is None else f"{self.name}[{self.index}]"
 
 
 TRANSLATIONS = (
@@ -193,6 +205,9 @@ TRANSLATIONS = (
     Translation("TAGS_XPATHS", 3, "39ae2c0fc2971d72", links_under(None, topics_box)),
     Translation("CATEGORIES_XPATHS", 0, "f9db28129c98c3ff", links_under(("div",), post_meta_box)),
     Translation("CATEGORIES_XPATHS", 3, "f0d05a0c4fd23ebd", links_under(("li", "span"), category_item)),
+    Translation(
+        "BASIC_CLEAN_XPATH", None, "db6c25acd08aef99", descendants(None, basic_clean), trafilatura_baseline
+    ),
 )
 
 
@@ -217,28 +232,35 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _slot(t: Translation) -> tuple[list, object] | None:
-    """trafilatura's list holding the expression `t` stands for, and what is in its place now."""
-    expressions = getattr(trafilatura_xpaths, t.name, None)
-    if not isinstance(expressions, list) or t.index >= len(expressions):
+def _slot(t: Translation) -> tuple[Callable[[object], None], object] | None:
+    """A setter for the place of the expression `t` stands for (an item of one of trafilatura's lists, or
+    a module attribute), and what is in that place now."""
+    if t.index is None:
+        if not hasattr(t.module, t.name):
+            return None
+        return (lambda value: setattr(t.module, t.name, value)), getattr(t.module, t.name)
+    expressions = getattr(t.module, t.name, None)
+    index = t.index
+    if not isinstance(expressions, list) or index >= len(expressions):
         return None
-    return expressions, expressions[t.index]
+    return (lambda value: expressions.__setitem__(index, value)), expressions[index]
 
 
 def install(check: bool = False) -> list[str]:
     """Put every translation whose expression trafilatura still has, unchanged, in its place (in the lists
-    of `trafilatura.xpaths`, which trafilatura's modules share). Idempotent; returns the names installed,
-    as `NAME[index]`. `check` makes each call evaluate both and compare (slow: for tests)."""
+    of `trafilatura.xpaths`, which trafilatura's modules share, or as the module attribute a function
+    reads, as `trafilatura.baseline.BASIC_CLEAN_XPATH`). Idempotent; returns the names installed,
+    as `Translation.label`. `check` makes each call evaluate both and compare (slow: for tests)."""
     done = []
     for t in TRANSLATIONS:
         if (slot := _slot(t)) is None:
             continue
-        expressions, current = slot
+        put, current = slot
         original = current.original if isinstance(current, Translated) else current
         if not isinstance(original, etree.XPath) or not _digest(original.path).startswith(t.digest):
             continue
-        expressions[t.index] = Translated(original, t.run, check)
-        done.append(f"{t.name}[{t.index}]")
+        put(Translated(original, t.run, check))
+        done.append(t.label)
     return done
 
 
@@ -246,9 +268,9 @@ def uninstall() -> None:
     """Give trafilatura its own expressions back."""
     for t in TRANSLATIONS:
         if (slot := _slot(t)) is not None and isinstance(slot[1], Translated):
-            slot[0][t.index] = slot[1].original
+            slot[0](slot[1].original)
 
 
 def installed() -> list[str]:
-    """The translations now in place, as `NAME[index]`."""
-    return [f"{t.name}[{t.index}]" for t in TRANSLATIONS if (s := _slot(t)) and isinstance(s[1], Translated)]
+    """The translations now in place, as `Translation.label`."""
+    return [t.label for t in TRANSLATIONS if (s := _slot(t)) and isinstance(s[1], Translated)]
