@@ -163,7 +163,7 @@ def run_ordered(
     clean_exit = False
     try:
         for item in items:
-            in_flight.append((item, pool.submit(fn, item)))
+            in_flight.append((item, _submit(pool, fn, item)))
             while len(in_flight) > workers * 2 or (in_flight and in_flight[0][1].done()):
                 pool = yield from _collect(in_flight, pool, workers, on_broken, done)
         while in_flight:
@@ -174,6 +174,18 @@ def run_ordered(
             pool.shutdown(wait=True)
         else:
             terminate(pool)
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[[T], R], item: T) -> Future[R]:
+    """`pool.submit(fn, item)`; when a worker died since the last result was handed out, the pool refuses
+    new work (`BrokenProcessPool`): the item then gets a future holding that error, so that it is retried
+    with the items in flight, in order, when the broken pool is found (`_collect`)."""
+    try:
+        return pool.submit(fn, item)
+    except BrokenProcessPool as exc:
+        refused: Future[R] = Future()
+        refused.set_exception(exc)
+        return refused
 
 
 def _collect(
