@@ -89,13 +89,12 @@ def _margin(tree: HtmlElement) -> int:
     return margin
 
 
-def raw_text_bound(tree: HtmlElement) -> int:
-    """A quick upper bound on the length of readability's text for `tree`: the characters of its text
-    nodes outside scripts and styles, whitespace included, plus `_margin`."""
+def _raw_text_length(tree: HtmlElement) -> int:
+    """Characters of the text nodes outside scripts and styles, whitespace included (in C)."""
     n = len(etree.tostring(tree, method="text", encoding=str))
     for el in tree.iter(*DROPPED):
         n -= len(el.text or "")  # the parser gives a script or style one text node and no children
-    return n + _margin(tree)
+    return n
 
 
 def _pieces(el: HtmlElement, out: list[str]) -> None:
@@ -108,26 +107,41 @@ def _pieces(el: HtmlElement, out: list[str]) -> None:
             out.append(child.tail)
 
 
-def text_bound(tree: HtmlElement) -> int:
-    """An upper bound on the length of readability's text for `tree`: the length of the page's text
-    outside scripts and styles with whitespace runs made one space and the ends trimmed (as trafilatura's
-    `trim` measures readability's text), plus `_margin`. Deleting parts of a text never makes it longer
-    measured so, and readability only deletes and moves."""
+def _text_length(tree: HtmlElement) -> int:
+    """The length of the page's text outside scripts and styles, whitespace runs made one space and the
+    ends trimmed, as trafilatura's `trim` measures readability's text."""
     pieces: list[str] = []
     _pieces(tree, pieces)
-    return len(" ".join("".join(pieces).split())) + _margin(tree)
+    return len(" ".join("".join(pieces).split()))
+
+
+def raw_text_bound(tree: HtmlElement) -> int:
+    """A quick upper bound on the length of readability's text for `tree`: the characters of its text
+    nodes outside scripts and styles, whitespace included, plus `_margin`."""
+    return _raw_text_length(tree) + _margin(tree)
+
+
+def text_bound(tree: HtmlElement) -> int:
+    """An upper bound on the length of readability's text for `tree`: the length of the page's text
+    outside scripts and styles measured as `trim` measures it, plus `_margin`. Deleting parts of a text
+    never makes it longer measured so, and readability only deletes and moves."""
+    return _text_length(tree) + _margin(tree)
 
 
 def readability_cannot_win(body: etree._Element, text: str, tree: HtmlElement, options: Extractor) -> bool:
-    """Whether `_prefer_readability` is sure to keep trafilatura's own `text` (balanced focus only)."""
+    """Whether `_prefer_readability` is sure to keep trafilatura's own `text` (balanced focus only): the
+    quick bound first, the exact one when the quick one is too loose (`raw_text_bound`, `text_bound`)."""
     if options.focus != "balanced" or not text:
         return False
     deficient = not body.xpath(".//p//text()") or len(body.findall(".//table")) > len(body.findall(".//p"))
     reach = 2 * len(text) if not deficient else min(2 * len(text), 2 * options.min_extracted_size)
-    if raw_text_bound(tree) <= reach:
+    margin = _margin(tree)
+    if margin > reach:
+        return False
+    if _raw_text_length(tree) + margin <= reach:
         return True
     try:
-        return text_bound(tree) <= reach
+        return _text_length(tree) + margin <= reach
     except RecursionError:  # nested deeper than Python recurses: readability decides
         return False
 
