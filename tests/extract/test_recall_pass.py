@@ -9,6 +9,7 @@ from lxml import etree, html
 from trafilatura.settings import set_date_params
 
 from ingest.config import ExtractConfig
+from ingest.document import Document
 from ingest.extract import html as extract_html
 from ingest.extract import recall_pass
 from ingest.extract.link_density import code_digest
@@ -131,3 +132,17 @@ def test_same_recall_pass_on_dev_pages() -> None:
         assert ours == plain, path.name
         shared_pages += shared.usable
     assert shared_pages >= 55
+
+
+@pytest.mark.parametrize("setting", [{"include_comments": True}, {"favor_precision": True}])
+def test_other_options_take_the_plain_recall_pass(setting: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With comments or another focus the two passes do not start alike: nothing is shared."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the shared cleaning was used")
+
+    monkeypatch.setattr(extract_html, "recall_extraction", refuse)
+    page = f"<html><body><article><h1>Headline</h1>{_PARAGRAPH * 3}</article></body></html>"
+    doc = Document(source_path="a.html", html=page)
+    done = extract_html.extract_html(doc, ExtractConfig(**setting))
+    assert not done.rejected and "A sentence of the article" in (done.raw_text or "")
